@@ -1,0 +1,29 @@
+"""Opening the store and the runner for one command, and running async code at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+
+from scrubwatch.clock import Clock
+from scrubwatch.config import Settings
+from scrubwatch.runner import Runner
+from scrubwatch.store import SqlStore, open_store
+
+
+@contextmanager
+def store_session(settings: Settings) -> Iterator[SqlStore]:
+    """The store for one command, closed afterwards."""
+    store = open_store(settings)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@asynccontextmanager
+async def runner_session(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Runner]:
+    """A store plus a runner (HTTP client, archive, processing thread) for one command."""
+    with store_session(settings) as store:
+        async with Runner(settings, store, clock=clock) as runner:
+            yield runner

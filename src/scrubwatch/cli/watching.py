@@ -1,0 +1,135 @@
+"""Commands that fetch: `watch`, `check`, `run`."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from scrubwatch.cli.app import app, err, out, settings_of
+from scrubwatch.cli.render import render_change, safe
+from scrubwatch.cli.session import runner_session
+from scrubwatch.config import Settings
+from scrubwatch.errors import FetchError, UsageError
+from scrubwatch.model import CaptureOutcome
+from scrubwatch.pipeline import CheckResult
+from scrubwatch.runner import PassReport
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    urls: Annotated[list[str], typer.Argument(help="Outlet homepage, feed, sitemap or article.")],
+) -> None:
+    """Watch an outlet (homepage, feed or sitemap URL) or a single article URL."""
+    settings = settings_of(ctx)
+    failures = asyncio.run(_watch(settings, urls))
+    if failures:
+        raise typer.Exit(1)
+
+
+async def _watch(settings: Settings, urls: list[str]) -> int:
+    failures = 0
+    async with runner_session(settings) as runner:
+        for url in urls:
+            try:
+                found, added = await runner.watch(url)
+            except (FetchError, UsageError) as exc:
+                err.print(f"scrubwatch: cannot watch {safe(url)}: {exc}", markup=False)
+                failures += 1
+                continue
+            outlet = found.outlet
+            what = {
+                "homepage": f"outlet {outlet.host} (homepage)",
+                "feed": f"feed of {outlet.host}",
+                "sitemap": f"sitemap of {outlet.host}",
+                "article": f"article on {outlet.host}",
+            }[found.kind]
+            extra = ""
+            if found.kind == "homepage":
+                extra = f", {len(outlet.feeds)} feed(s), {len(outlet.sitemaps)} sitemap(s)"
+            out.print(
+                f"Watching {what}{extra}: {len(found.articles)} article(s) found, {added} new.",
+                markup=False,
+                highlight=False,
+            )
+    return failures
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    all_articles: Annotated[
+        bool, typer.Option("--all", help="Check every article, not only those due.")
+    ] = False,
+) -> None:
+    """One pass now: discover new articles, fetch what is due (--all: every article)."""
+    report = asyncio.run(_check(settings_of(ctx), all_articles))
+    print_report(report)
+
+
+async def _check(settings: Settings, all_articles: bool) -> PassReport:
+    async with runner_session(settings) as runner:
+        if not sys.stderr.isatty():
+            return await runner.check_pass(all_articles=all_articles)
+        with Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("check", total=None, failed=0)
+            failed = 0
+
+            def on_result(result: CheckResult) -> None:
+                nonlocal failed
+                failed += result.capture.outcome == CaptureOutcome.FAILED
+                progress.update(task, advance=1, failed=failed)
+
+            return await runner.check_pass(
+                all_articles=all_articles,
+                on_due=lambda n: progress.update(task, total=n),
+                on_result=on_result,
+            )
+
+
+def print_report(report: PassReport) -> None:
+    """What a pass did, in one line, then each change it found."""
+    changes = report.changes
+    out.print(
+        f"Checked {report.checked} article(s), {report.new_articles} newly discovered, "
+        f"{report.failed} failed, {len(changes)} change(s).",
+        markup=False,
+        highlight=False,
+    )
+    for change in changes:
+        out.print(render_change(change, details=False))
+
+
+@app.command()
+def run(ctx: typer.Context) -> None:
+    """Keep watching on the adaptive schedule until stopped (Ctrl-C or SIGTERM)."""
+    asyncio.run(_run(settings_of(ctx)))
+
+
+async def _run(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    def on_pass(report: PassReport) -> None:
+        if report.checked or report.new_articles:
+            print_report(report)
+
+    async with runner_session(settings) as runner:
+        out.print("Watching; stop with Ctrl-C.", markup=False)
+        await runner.run_forever(stop, on_pass=on_pass)
+    out.print("Stopped cleanly.", markup=False)

@@ -1,0 +1,146 @@
+"""Settings: one object, read once, passed down.
+
+Layers, lowest first: built-in defaults < TOML file < `SCRUBWATCH_*` environment < CLI flags.
+This is the only module that reads the environment; everything else receives a `Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from scrubwatch.errors import ConfigError
+
+ENV_PREFIX = "SCRUBWATCH_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a scrubwatch process can be told."""
+
+    data_dir: Path = field(
+        default_factory=lambda: Path(user_data_dir("scrubwatch", appauthor=False))
+    )
+    db: str | None = None  # SQLAlchemy URL; None means the SQLite file in data_dir
+    user_agent: str = "scrubwatch/0.1 (+https://github.com/scrubwatch/scrubwatch)"
+    contact: str | None = None  # a URL or e-mail added to the user agent so webmasters can reach us
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0  # whole fetch, so a server that dribbles bytes cannot hold us
+    max_body_bytes: int = 15_000_000  # counted after decompression
+    max_redirects: int = 10
+    concurrency: int = 16  # fetches in flight across all hosts
+    per_host_concurrency: int = 4
+    discover_interval_minutes: float = 15.0
+    max_new_articles_per_source: int = 500  # cap per discovery pass, against runaway feeds
+    horizon_days: float = 60.0  # stop re-checking articles older than this
+    watch_terms: tuple[str, ...] = ()
+    debug: bool = False
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL in use: `db` if set, else the SQLite file in `data_dir`."""
+        return self.db or f"sqlite:///{self.data_dir / 'scrubwatch.db'}"
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where WARC files go: beside the database."""
+        return self.data_dir / "warc"
+
+    @property
+    def full_user_agent(self) -> str:
+        return f"{self.user_agent} {self.contact}" if self.contact else self.user_agent
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Build Settings from the layers; `overrides` are CLI flags (None values are ignored)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = config_file or _default_config_file(env)
+    if path is not None and path.exists():
+        values.update(_read_toml(path))
+    elif config_file is not None:
+        raise ConfigError(f"config file not found: {config_file}")
+    values.update(_from_env(env))
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return _coerce(values)
+
+
+def _default_config_file(env: Mapping[str, str]) -> Path | None:
+    if env.get(ENV_PREFIX + "CONFIG"):
+        return Path(env[ENV_PREFIX + "CONFIG"])
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "scrubwatch" / "config.toml"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    known = {f.name for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in env.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX) :].lower()
+            if name in known:
+                out[name] = value
+    return out
+
+
+def _coerce(values: Mapping[str, Any]) -> Settings:
+    """Turn strings from env/TOML into the field types; unknown keys are an error."""
+    defaults = Settings()
+    by_name = {f.name: f for f in fields(Settings)}
+    changes: dict[str, Any] = {}
+    for name, raw in values.items():
+        if name not in by_name:
+            raise ConfigError(f"unknown setting: {name}")
+        current = getattr(defaults, name)
+        try:
+            changes[name] = _convert(raw, current, name)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"bad value for {name}: {raw!r} ({exc})") from exc
+    return replace(defaults, **changes)
+
+
+def _convert(raw: Any, current: Any, name: str) -> Any:
+    if name == "db":
+        return str(raw) if raw else None
+    if name == "contact":
+        return str(raw) if raw else None
+    if isinstance(current, bool):
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+            raise ValueError("expected a boolean")
+        return text in {"1", "true", "yes", "on"}
+    if isinstance(current, Path):
+        return Path(raw).expanduser()
+    if isinstance(current, tuple):
+        items = raw.split(",") if isinstance(raw, str) else list(raw)
+        return tuple(str(i).strip() for i in items if str(i).strip())
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, float):
+        value = float(raw)
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+    return str(raw)

@@ -1,0 +1,68 @@
+"""The one exception tree of scrubwatch.
+
+    ScrubwatchError
+    ├── ConfigError            bad settings file, environment value or flag
+    ├── UsageError             a command asked for something that does not exist or make sense
+    ├── FetchError             a capture could not be made (recorded on the capture, never fatal)
+    │   ├── FetchTimeout       connect/read timeout or the total time cap
+    │   ├── ConnectionFailed   DNS, refused, reset, TLS
+    │   ├── TooLarge           body over the size cap (counted after decompression)
+    │   ├── TooManyRedirects   redirect cap reached or a redirect loop
+    │   ├── InvalidURL         not an http(s) URL we can fetch
+    │   └── ProtocolFailure    malformed HTTP, broken content encoding
+    ├── ExtractionError        bytes that cannot be read as a page at all
+    └── StorageError           database or archive failure
+
+Expected outcomes ("unchanged", "not an article", "page gone") are return values, not
+exceptions.
+"""
+
+from __future__ import annotations
+
+
+class ScrubwatchError(Exception):
+    """Base of every error scrubwatch raises on purpose."""
+
+
+class ConfigError(ScrubwatchError):
+    """Settings that cannot be used."""
+
+
+class UsageError(ScrubwatchError):
+    """A request that cannot be served as asked (unknown article, bad version number...)."""
+
+
+class FetchError(ScrubwatchError):
+    """A fetch that produced no usable response."""
+
+
+class FetchTimeout(FetchError):
+    """The server was too slow: connect, read or total time cap."""
+
+
+class ConnectionFailed(FetchError):
+    """No connection could be made or it broke."""
+
+
+class TooLarge(FetchError):
+    """The body grew past the size cap."""
+
+
+class TooManyRedirects(FetchError):
+    """Too many redirects, or a redirect loop."""
+
+
+class InvalidURL(FetchError):
+    """A URL that is not http(s) or cannot be parsed."""
+
+
+class ProtocolFailure(FetchError):
+    """The server broke HTTP or the content encoding."""
+
+
+class ExtractionError(ScrubwatchError):
+    """Bytes that cannot be read as a page."""
+
+
+class StorageError(ScrubwatchError):
+    """The database or the archive failed."""

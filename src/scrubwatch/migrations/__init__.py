@@ -1,0 +1,1 @@
+"""Alembic migrations of the scrubwatch database (SQLite and PostgreSQL alike)."""

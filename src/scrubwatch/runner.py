@@ -1,0 +1,204 @@
+"""The local runner: discovery and checks on one asyncio loop, in one process.
+
+It owns the per-process resources (HTTP client, WARC writer, the processing thread) and
+decides what runs when; each article's work is `pipeline.check_article`. The scale-out mode
+runs that same function as procrastinate tasks instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import TracebackType
+
+from scrubwatch.clock import Clock, SystemClock
+from scrubwatch.config import Settings
+from scrubwatch.discover import Discovery, discover_outlet, inspect
+from scrubwatch.fetch import Fetcher
+from scrubwatch.model import Article, Change, Outlet
+from scrubwatch.pipeline import CheckResult, Services, check_article
+from scrubwatch.store import Store
+from scrubwatch.store.warc import WarcArchive
+
+log = logging.getLogger(__name__)
+
+MAX_IDLE = timedelta(seconds=60)  # `run` wakes at least this often to look for due work
+
+
+@dataclass
+class PassReport:
+    """What one pass did."""
+
+    new_articles: int = 0
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def checked(self) -> int:
+        return len(self.results)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.results if r.capture.error and r.capture.outcome == "failed")
+
+    @property
+    def changes(self) -> list[Change]:
+        return [r.change for r in self.results if r.change is not None]
+
+
+class Runner:
+    """Runs discovery and checks for one store; use as an async context manager."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock or SystemClock()
+        self._fetcher = fetcher
+        self._services: Services | None = None
+
+    async def __aenter__(self) -> Runner:
+        fetcher = self._fetcher or Fetcher(self.settings)
+        self._services = Services(
+            settings=self.settings,
+            store=self.store,
+            fetcher=fetcher,
+            archive=WarcArchive(self.settings.archive_dir),
+            clock=self.clock,
+            executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrubwatch-process"),
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        services = self.services
+        services.executor.shutdown(wait=True)
+        services.archive.close()
+        await services.fetcher.aclose()
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("Runner used outside `async with`")
+        return self._services
+
+    async def watch(self, url: str) -> tuple[Discovery, int]:
+        """Inspect a URL, remember its outlet and articles; returns what it was and how many
+        articles are new."""
+        found = await inspect(
+            self.services.fetcher, url, limit=self.settings.max_new_articles_per_source
+        )
+        now = self.clock.now()
+        self.store.upsert_outlet(found.outlet, now)
+        added = 0
+        for source in ("manual", "homepage", "feed", "sitemap"):
+            urls = [f.url for f in found.articles if f.source == source]
+            if urls:
+                added += len(self.store.add_articles(found.outlet.host, urls, source, now))
+        return found, added
+
+    async def discover(self, *, force: bool = False) -> int:
+        """Read every outlet's sources (those due, or all with `force`); returns new articles."""
+        now = self.clock.now()
+        interval = timedelta(minutes=self.settings.discover_interval_minutes)
+        due = [o for o in self.store.outlets() if force or _discovery_due(o, now, interval)]
+        counts = await asyncio.gather(*(self._discover_one(o) for o in due))
+        return sum(counts)
+
+    async def _discover_one(self, outlet: Outlet) -> int:
+        if not (outlet.homepage or outlet.feeds or outlet.sitemaps):
+            return 0
+        found = await discover_outlet(
+            self.services.fetcher, outlet, limit=self.settings.max_new_articles_per_source
+        )
+        now = self.clock.now()
+        added = 0
+        for source in ("homepage", "feed", "sitemap"):
+            urls = [f.url for f in found if f.source == source]
+            if urls:
+                added += len(self.store.add_articles(outlet.host, urls, source, now))
+        self.store.mark_discovered(outlet.host, now)
+        return added
+
+    async def check(
+        self,
+        articles: Sequence[Article],
+        *,
+        on_result: Callable[[CheckResult], None] | None = None,
+        stop: asyncio.Event | None = None,
+    ) -> list[CheckResult]:
+        """Check the given articles concurrently; a stop request lets running checks finish."""
+        limit = asyncio.Semaphore(self.settings.concurrency)
+        results: list[CheckResult] = []
+
+        async def one(article: Article) -> None:
+            async with limit:
+                if stop is not None and stop.is_set():
+                    return
+                result = await check_article(article, self.services)
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+
+        await asyncio.gather(*(one(a) for a in articles))
+        return results
+
+    async def check_pass(
+        self,
+        *,
+        all_articles: bool = False,
+        force_discovery: bool = True,
+        on_due: Callable[[int], None] | None = None,
+        on_result: Callable[[CheckResult], None] | None = None,
+        stop: asyncio.Event | None = None,
+    ) -> PassReport:
+        """One pass: discover new articles, then check what is due (or everything)."""
+        report = PassReport(new_articles=await self.discover(force=force_discovery))
+        due = self.store.articles(due_at=None if all_articles else self.clock.now())
+        if on_due is not None:
+            on_due(len(due))
+        report.results = await self.check(due, on_result=on_result, stop=stop)
+        return report
+
+    async def run_forever(
+        self,
+        stop: asyncio.Event,
+        *,
+        on_pass: Callable[[PassReport], None] | None = None,
+        on_result: Callable[[CheckResult], None] | None = None,
+    ) -> None:
+        """Keep watching on the adaptive schedule until `stop` is set."""
+        while not stop.is_set():
+            report = await self.check_pass(force_discovery=False, on_result=on_result, stop=stop)
+            if on_pass is not None:
+                on_pass(report)
+            wait = self._seconds_until_due()
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=wait)
+            except TimeoutError:
+                continue
+
+    def _seconds_until_due(self) -> float:
+        now = self.clock.now()
+        upcoming = [a.next_check_at for a in self.store.articles() if a.next_check_at]
+        soonest = min(upcoming, default=now + MAX_IDLE)
+        discovery = timedelta(minutes=self.settings.discover_interval_minutes)
+        wait = min(soonest - now, MAX_IDLE, discovery)
+        return max(wait.total_seconds(), 0.5)
+
+
+def _discovery_due(outlet: Outlet, now: datetime, interval: timedelta) -> bool:
+    return outlet.last_discovered_at is None or now - outlet.last_discovered_at >= interval

@@ -1,0 +1,18 @@
+"""Persistence: the database of outlets, articles, captures, versions and changes, and the
+WARC archive of raw responses beside it."""
+
+from __future__ import annotations
+
+from scrubwatch.config import Settings
+from scrubwatch.store.interface import CheckRecord, Store, StoredBody
+from scrubwatch.store.sql import SqlStore
+
+
+def open_store(settings: Settings) -> SqlStore:
+    """Open (and migrate) the database the settings point at."""
+    if settings.db is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqlStore.open(settings.database_url)
+
+
+__all__ = ["CheckRecord", "SqlStore", "Store", "StoredBody", "open_store"]

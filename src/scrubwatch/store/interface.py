@@ -1,0 +1,82 @@
+"""What every store offers: domain objects in and out, never rows.
+
+The pipeline and the faces depend on this Protocol only, so the SQLite default and the
+PostgreSQL scale-out store stay interchangeable (one contract test suite runs on both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from scrubwatch.model import (
+    Article,
+    ArticleState,
+    Capture,
+    Change,
+    ChangeKind,
+    Document,
+    Outlet,
+    Version,
+    WarcRef,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRecord:
+    """Everything one check of one article leaves behind, written in one transaction.
+
+    When `new_document` is set the store numbers a new version, points the capture at it and,
+    if `change` is an edit or a restoration, sets the change's `to_version` to that number.
+    """
+
+    article: Article
+    capture: Capture
+    state: ArticleState
+    next_check_at: datetime | None
+    new_document: Document | None = None
+    change: Change | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBody:
+    """The first archived copy of a body, for WARC revisit records."""
+
+    url: str
+    fetched_at: datetime
+    warc: WarcRef
+
+
+class Store(Protocol):
+    """Persistence of outlets, articles, captures, versions and changes."""
+
+    def upsert_outlet(self, outlet: Outlet, now: datetime) -> Outlet: ...
+    def outlets(self) -> list[Outlet]: ...
+    def outlet(self, host: str) -> Outlet | None: ...
+    def mark_discovered(self, host: str, now: datetime) -> None: ...
+
+    def add_articles(
+        self, host: str, urls: Sequence[str], source: str, now: datetime
+    ) -> list[Article]: ...
+    def article(self, url: str) -> Article | None: ...
+    def articles(self, *, due_at: datetime | None = None) -> list[Article]: ...
+
+    def record_check(self, record: CheckRecord) -> Capture: ...
+    def first_body(self, sha256: str) -> StoredBody | None: ...
+    def captures(self, article_id: int) -> list[Capture]: ...
+
+    def version(self, article_id: int, number: int) -> Version | None: ...
+    def versions(self, article_id: int) -> list[Version]: ...
+
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        url: str | None = None,
+        kind: ChangeKind | None = None,
+        limit: int | None = None,
+    ) -> list[Change]: ...
+
+    def close(self) -> None: ...

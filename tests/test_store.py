@@ -1,0 +1,247 @@
+"""The store contract: what the pipeline and the faces rely on, on a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from scrubwatch.model import (
+    Article,
+    ArticleState,
+    Capture,
+    CaptureOutcome,
+    Change,
+    ChangeKind,
+    DeletionKind,
+    Diff,
+    Document,
+    Outlet,
+    Severity,
+    TextPair,
+    WarcRef,
+)
+from scrubwatch.store import CheckRecord, SqlStore
+from scrubwatch.store.schema import metadata
+
+T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
+URL = "https://news.example/a/zangezur"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    opened = SqlStore.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    yield opened
+    opened.close()
+
+
+def _article(store: SqlStore) -> Article:
+    store.upsert_outlet(Outlet(host="news.example", homepage="https://news.example/"), T0)
+    [article] = store.add_articles("news.example", [URL], "feed", T0)
+    return article
+
+
+def _capture(article: Article, at: datetime, outcome: CaptureOutcome, **kw: object) -> Capture:
+    assert article.id is not None
+    return Capture(article_id=article.id, fetched_at=at, url=article.url, outcome=outcome, **kw)  # type: ignore[arg-type]
+
+
+def _doc(*paragraphs: str, title: str = "Headline") -> Document:
+    return Document(title=title, paragraphs=paragraphs)
+
+
+def test_migrations_match_the_schema(store: SqlStore) -> None:
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diffs == []
+
+
+def test_outlet_upsert_merges_sources(store: SqlStore) -> None:
+    store.upsert_outlet(Outlet(host="news.example", feeds=("https://news.example/rss",)), T0)
+    merged = store.upsert_outlet(
+        Outlet(
+            host="news.example",
+            homepage="https://news.example/",
+            feeds=("https://news.example/atom",),
+        ),
+        T0,
+    )
+    assert merged.feeds == ("https://news.example/rss", "https://news.example/atom")
+    assert merged.homepage == "https://news.example/"
+    assert [o.host for o in store.outlets()] == ["news.example"]
+
+
+def test_add_articles_returns_only_new_ones_and_they_are_due(store: SqlStore) -> None:
+    article = _article(store)
+    assert article.state == ArticleState.NEW and article.next_check_at == T0
+    again = store.add_articles("news.example", [URL, URL + "-2"], "feed", T0)
+    assert [a.url for a in again] == [URL + "-2"]
+    assert [a.url for a in store.articles(due_at=T0)] == [URL, URL + "-2"]
+    assert store.articles(due_at=T0 - timedelta(seconds=1)) == []
+
+
+def test_record_check_numbers_versions_and_links_changes(store: SqlStore) -> None:
+    article = _article(store)
+    first = store.record_check(
+        CheckRecord(
+            article=article,
+            capture=_capture(
+                article,
+                T0,
+                CaptureOutcome.NEW_VERSION,
+                body_sha256="a" * 64,
+                warc=WarcRef("f.warc.gz", 0, 100),
+            ),
+            state=ArticleState.LIVE,
+            next_check_at=T0 + timedelta(minutes=15),
+            new_document=_doc("One.", "Two."),
+        )
+    )
+    assert first.version == 1 and first.id is not None
+    article = store.article(URL)
+    assert (
+        article is not None and article.latest_version == 1 and article.state == ArticleState.LIVE
+    )
+
+    later = T0 + timedelta(hours=2)
+    diff = Diff(
+        severity=Severity.SUBSTANTIVE,
+        sentences_removed=("Two.",),
+        numbers_changed=(TextPair("$3.7 billion", "$3.2 billion"),),
+        summary="1 sentence removed",
+    )
+    edit = Change(
+        url=URL,
+        outlet="news.example",
+        detected_at=later,
+        kind=ChangeKind.EDITED,
+        from_version=1,
+        to_version=None,
+        summary=diff.summary,
+        severity=Severity.SUBSTANTIVE,
+        diff=diff,
+    )
+    second = store.record_check(
+        CheckRecord(
+            article=article,
+            capture=_capture(article, later, CaptureOutcome.NEW_VERSION),
+            state=ArticleState.LIVE,
+            next_check_at=later + timedelta(minutes=15),
+            new_document=_doc("One."),
+            change=edit,
+        )
+    )
+    assert second.version == 2
+    [stored] = store.changes()
+    assert (stored.from_version, stored.to_version) == (1, 2)
+    assert stored.diff == diff
+    assert stored.outlet == "news.example"
+    assert [v.document.paragraphs for v in store.versions(article.id or 0)] == [
+        ("One.", "Two."),
+        ("One.",),
+    ]
+
+
+def test_unchanged_and_failed_captures(store: SqlStore) -> None:
+    article = _article(store)
+    store.record_check(
+        CheckRecord(
+            article,
+            _capture(article, T0, CaptureOutcome.NEW_VERSION),
+            ArticleState.LIVE,
+            T0,
+            new_document=_doc("One."),
+        )
+    )
+    article = store.article(URL) or article
+    same = store.record_check(
+        CheckRecord(
+            article,
+            _capture(article, T0 + timedelta(hours=1), CaptureOutcome.UNCHANGED),
+            ArticleState.LIVE,
+            T0,
+        )
+    )
+    assert same.version == 1
+    article = store.article(URL) or article
+    failed = store.record_check(
+        CheckRecord(
+            article,
+            _capture(article, T0 + timedelta(hours=2), CaptureOutcome.FAILED, error="timed out"),
+            ArticleState.LIVE,
+            T0,
+        )
+    )
+    assert failed.version is None
+    refreshed = store.article(URL)
+    assert refreshed is not None
+    assert refreshed.consecutive_failures == 1 and refreshed.check_count == 3
+    assert [c.outcome for c in store.captures(article.id or 0)] == [
+        CaptureOutcome.NEW_VERSION,
+        CaptureOutcome.UNCHANGED,
+        CaptureOutcome.FAILED,
+    ]
+
+
+def test_first_body_finds_the_earliest_archived_copy(store: SqlStore) -> None:
+    article = _article(store)
+    for i in range(2):
+        store.record_check(
+            CheckRecord(
+                article,
+                _capture(
+                    article,
+                    T0 + timedelta(hours=i),
+                    CaptureOutcome.UNCHANGED,
+                    body_sha256="b" * 64,
+                    warc=WarcRef(f"f{i}.warc.gz", 10 * i, 5),
+                ),
+                ArticleState.LIVE,
+                T0,
+            )
+        )
+    found = store.first_body("b" * 64)
+    assert found is not None and found.warc.filename == "f0.warc.gz" and found.fetched_at == T0
+    assert store.first_body("c" * 64) is None
+
+
+def test_changes_filters_and_order(store: SqlStore) -> None:
+    article = _article(store)
+    for hours, kind in ((1, ChangeKind.DELETED), (2, ChangeKind.RESTORED)):
+        at = T0 + timedelta(hours=hours)
+        change = Change(
+            url=URL,
+            outlet="news.example",
+            detected_at=at,
+            kind=kind,
+            from_version=1,
+            to_version=None if kind == ChangeKind.DELETED else 1,
+            summary=kind.value,
+            deletion=DeletionKind.HTTP_404 if kind == ChangeKind.DELETED else None,
+        )
+        store.record_check(
+            CheckRecord(
+                store.article(URL) or article,
+                _capture(article, at, CaptureOutcome.GONE),
+                ArticleState.GONE,
+                None,
+                change=change,
+            )
+        )
+    assert [c.kind for c in store.changes()] == [ChangeKind.RESTORED, ChangeKind.DELETED]
+    assert [c.kind for c in store.changes(kind=ChangeKind.DELETED)] == [ChangeKind.DELETED]
+    assert store.changes(since=T0 + timedelta(hours=2))[0].kind == ChangeKind.RESTORED
+    assert store.changes(url="https://elsewhere.example/x") == []
+    assert len(store.changes(limit=1)) == 1
+    assert store.changes(kind=ChangeKind.DELETED)[0].deletion == DeletionKind.HTTP_404
+
+
+def test_naive_datetimes_are_refused(store: SqlStore) -> None:
+    from scrubwatch.errors import StorageError
+
+    with pytest.raises((ValueError, StorageError)):
+        store.upsert_outlet(Outlet(host="x.example"), datetime(2025, 1, 1))
