@@ -129,6 +129,7 @@ def _archive(services: Services, response: Response, fetched_at: datetime) -> tu
             payload_digest=payload_digest(response.body),
             refers_to_uri=first.url,
             refers_to_date=first.fetched_at,
+            body_length=len(response.body),
         )
     else:
         ref = services.archive.write_response(**common, body=response.body)  # type: ignore[arg-type]
