@@ -13,10 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import courlan
-
 from scrubwatch.discover.feeds import looks_like_feed, parse_feed
-from scrubwatch.discover.links import COMMON_FEED_PATHS, article_links, feed_links
+from scrubwatch.discover.links import COMMON_FEED_PATHS, article_links, feed_links, normalize_url
 from scrubwatch.discover.sitemaps import parse_sitemap, sitemaps_from_robots
 from scrubwatch.errors import FetchError, UsageError
 from scrubwatch.extract import decode_html, extract_document
@@ -57,10 +55,7 @@ def host_of(url: str) -> str:
 
 def canonical_url(url: str) -> str:
     """One article per URL: tracking parameters and fragments dropped, host lower-cased."""
-    try:
-        return str(courlan.normalize_url(url.strip(), strict=True))
-    except (ValueError, AttributeError):
-        return url.strip()
+    return normalize_url(url.strip()) or url.strip()
 
 
 async def inspect(fetcher: Fetcher, url: str, *, limit: int) -> Discovery:
@@ -191,5 +186,5 @@ def _dedupe(found: list[Found]) -> tuple[Found, ...]:
 
 
 def _found(urls: list[str], source: str, limit: int) -> tuple[Found, ...]:
-    unique = dict.fromkeys(canonical_url(u) for u in urls)
+    unique = dict.fromkeys(n for n in (normalize_url(u) for u in urls) if n is not None)
     return tuple(Found(u, source) for u in list(unique)[:limit])
