@@ -27,11 +27,30 @@ class _Handler(BaseHTTPRequestHandler):
             "/big": self._big,
             "/dribble": self._dribble,
             "/ftp": lambda: self._redirect("ftp://127.0.0.1/file"),
+            "/static-article": self._static_article,
         }
         routes.get(self.path, self._missing)()
 
     def _ok(self) -> None:
         body = b"<html><body><p>fine</p></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _static_article(self) -> None:
+        """An article whose bytes never change, as a site without dynamic chrome serves it."""
+        paragraphs = "".join(
+            f"<p>Paragraph {i} of a static report on the port of Baku, which handled record "
+            f"cargo volumes this year as trade between China and Europe grew.</p>"
+            for i in range(8)
+        )
+        body = (
+            "<html><head><title>Static report</title>"
+            '<meta property="og:type" content="article"></head>'
+            f"<body><article><h1>Static report</h1>{paragraphs}</article></body></html>"
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -19,7 +19,7 @@ from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.discover import Discovery, discover_outlet, inspect
 from scrubwatch.fetch import Fetcher
-from scrubwatch.model import Article, Change, Outlet
+from scrubwatch.model import Article, CaptureOutcome, Change, Outlet
 from scrubwatch.pipeline import CheckResult, Services, check_article
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
@@ -42,7 +42,7 @@ class PassReport:
 
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.results if r.capture.error and r.capture.outcome == "failed")
+        return sum(1 for r in self.results if r.capture.outcome == CaptureOutcome.FAILED)
 
     @property
     def changes(self) -> list[Change]:

@@ -1,0 +1,106 @@
+"""Extraction: the bytes of one capture to the article they show (a `Document`).
+
+Pure: bytes in, a `Document` out, no I/O. The page is decoded once (`charset`), parsed once
+with lxml, and that one tree is handed to trafilatura (body, byline, published date) and
+htmldate (updated date) and read for the headline, language and canonical URL (`metadata`);
+`body` turns trafilatura's output into paragraphs.
+
+Two promises the rest of scrubwatch relies on:
+- Stability: page chrome (menus, "most read" lists, clocks, ads, banners, footers) never
+  reaches the Document, so two fetches of an unchanged article give equal Documents.
+- No exceptions: hostile or broken input gives a Document with whatever was found, and
+  empty `paragraphs` when no article was found; a capture never fails in extraction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import trafilatura
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from trafilatura.utils import load_html
+
+from scrubwatch.extract import metadata
+from scrubwatch.extract.body import paragraphs_from
+from scrubwatch.extract.charset import decode_html
+from scrubwatch.extract.listing import looks_like_listing
+from scrubwatch.model import Document
+
+__all__ = ["decode_html", "extract_document"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def _guarded(what: str, default: T, step: Callable[[], T]) -> T:
+    """Run one extraction step; on any error log it and give `default`.
+
+    Deliberately broad: trafilatura, htmldate and lxml have each crashed on some odd page,
+    and a crash here would turn an article we can still partly read into a failed capture.
+    """
+    try:
+        return step()
+    except Exception:
+        log.warning("extraction step %r failed; continuing without it", what, exc_info=True)
+        return default
+
+
+def _parse(text: str) -> HtmlElement | None:
+    """One lxml tree, parsed exactly as trafilatura would parse the same text itself."""
+    if not text.strip():
+        return None
+    tree = load_html(text)
+    return tree if isinstance(tree, HtmlElement) else None
+
+
+def _trafilatura(tree: HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
+    result = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        date_extraction_params=metadata.published_date_params(),
+    )
+    return result if isinstance(result, trafilatura.settings.Document) else None
+
+
+def extract_document(
+    body: bytes, url: str | None = None, content_type: str | None = None
+) -> Document:
+    """The article in an HTTP response body; never raises.
+
+    `url` is the URL the body was fetched from (after redirects), used to make the canonical
+    URL absolute; `content_type` is the response's Content-Type header, for its charset.
+    """
+    text = _guarded("decode", "", lambda: decode_html(body, content_type))
+    tree = _guarded("parse", None, lambda: _parse(text))
+    if tree is None:
+        return Document()
+    title = _guarded("title", None, lambda: metadata.extract_title(tree))
+    found = _guarded("body", None, lambda: _trafilatura(tree, url))
+    paragraphs: tuple[str, ...] = ()
+    if found is not None:
+        title = title or metadata.clean_text(found.title) or None
+        paragraphs = _guarded("paragraphs", (), lambda: paragraphs_from(found.body, title))
+    if _guarded("listing", False, lambda: looks_like_listing(tree, paragraphs)):
+        paragraphs = ()
+    published = str(found.date) if found is not None and found.date else None
+    byline = metadata.clean_text(found.author) if found is not None else ""
+    language = _guarded("language", None, lambda: metadata.declared_language(tree))
+    if language is None:
+        joined = "\n".join(paragraphs)
+        language = _guarded("langid", None, lambda: metadata.detected_language(joined))
+    return Document(
+        title=title,
+        byline=byline or None,
+        published=published,
+        updated=_guarded("updated", None, lambda: metadata.updated_date(tree, url, published)),
+        language=language,
+        canonical_url=_guarded("canonical", None, lambda: metadata.canonical_url(tree, url)),
+        paragraphs=paragraphs,
+    )

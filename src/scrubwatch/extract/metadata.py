@@ -1,0 +1,157 @@
+"""What a page says about its article: headline, language, canonical URL, dates.
+
+Each value is read from the parts of the page that belong to the article (its `<h1>`, its
+`<head>` metadata) rather than from the page chrome, so two fetches of the same article give
+the same values even when menus, sidebars or clocks around it differ.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import htmldate
+import py3langid
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from rapidfuzz import fuzz
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·•»/]{1,2}\s+")
+_LANG_CODE = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
+# An <h1> under one of these is the site's logo or a teaser, not the article's headline.
+_CHROME_ANCESTORS = "ancestor::nav or ancestor::footer or ancestor::aside"
+_IN_ARTICLE = "ancestor::article or ancestor::main or ancestor::*[@itemprop='articleBody']"
+# py3langid guesses poorly from a handful of words; below this a missing language is better.
+_MIN_LANGID_CHARS = 40
+_DATE_FORMAT = "%Y-%m-%d"
+
+
+def clean_text(text: str | None) -> str:
+    """Whitespace runs collapsed to one space, ends trimmed."""
+    return " ".join((text or "").split())
+
+
+def meta_content(tree: HtmlElement, *keys: str) -> str | None:
+    """The content of the first `<meta property|name=KEY>` found, trying keys in order."""
+    for key in keys:
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            found = tree.xpath(
+                f"//meta[translate(@{attr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+                f" 'abcdefghijklmnopqrstuvwxyz')=$key]/@content",
+                key=key,
+            )
+            for value in found:
+                if text := clean_text(str(value)):
+                    return text
+    return None
+
+
+def site_name(tree: HtmlElement) -> str | None:
+    """The outlet's name as the page declares it (og:site_name), if it does."""
+    return meta_content(tree, "og:site_name", "application-name")
+
+
+def _headings(tree: HtmlElement) -> list[tuple[str, bool]]:
+    """Non-empty `<h1>` texts outside navigation, each with whether it sits in the article."""
+    found = []
+    for h1 in tree.xpath(f"//h1[not({_CHROME_ANCESTORS})]"):
+        text = clean_text(h1.text_content())
+        if text:
+            found.append((text, bool(h1.xpath(f"boolean({_IN_ARTICLE})"))))
+    return found
+
+
+def strip_site_name(title: str, site: str | None) -> str:
+    """`<title>` text without the outlet's name (" - Site", " | Site", "Site: ...")."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site:
+        wanted = site.casefold()
+        kept = [p for p in parts if p.casefold() != wanted]
+        if len(kept) < len(parts) and kept:
+            return " - ".join(kept) if len(kept) > 1 else kept[0]
+    # No declared name to match: the last segment is taken for the site when it is short.
+    head, tail = title[: title.rfind(parts[-1])], parts[-1]
+    if len(tail.split()) <= 4 and len(tail) < len(head):
+        return _TITLE_SEPARATORS.sub(" - ", head).rstrip(" -|–—:·•»/")
+    return title
+
+
+def extract_title(tree: HtmlElement) -> str | None:
+    """The headline: the article's `<h1>`, else og:title, else `<title>` minus the site name."""
+    site = site_name(tree)
+    og_title = meta_content(tree, "og:title", "twitter:title")
+    page_title = clean_text(" ".join(tree.xpath("//title[1]//text()")))
+    reference = og_title or page_title
+    headings = [h for h in _headings(tree) if not site or h[0].casefold() != site.casefold()]
+    in_article = [text for text, inside in headings if inside]
+    if in_article:
+        return in_article[0]
+    if len(headings) == 1:
+        return headings[0][0]
+    if headings and reference:
+        # Several loose <h1>s (logo, section name, headline): take the one the metadata names.
+        best = max(headings, key=lambda h: fuzz.partial_ratio(h[0], reference))
+        if fuzz.partial_ratio(best[0], reference) >= 80:
+            return best[0]
+    if og_title:
+        return og_title
+    return strip_site_name(page_title, site) if page_title else None
+
+
+def _language_code(value: str | None) -> str | None:
+    match = _LANG_CODE.match((value or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def declared_language(tree: HtmlElement) -> str | None:
+    """ISO 639-1 code from `<html lang>`, og:locale or a content-language meta."""
+    candidates = [*tree.xpath("/html/@lang"), *tree.xpath("/html/@xml:lang")]
+    candidates += [meta_content(tree, "og:locale", "content-language", "language", "dc.language")]
+    for value in candidates:
+        if code := _language_code(str(value) if value else None):
+            return code
+    return None
+
+
+def detected_language(text: str) -> str | None:
+    """ISO 639-1 code guessed from the article text, or None when there is too little text."""
+    if len(text) < _MIN_LANGID_CHARS:
+        return None
+    code, _score = py3langid.classify(text)
+    return _language_code(str(code))
+
+
+def canonical_url(tree: HtmlElement, url: str | None) -> str | None:
+    """`<link rel=canonical>` or og:url, made absolute against the fetched URL."""
+    links = tree.xpath(
+        "//link[contains(concat(' ', normalize-space(translate(@rel,"
+        " 'CANONICAL', 'canonical')), ' '), ' canonical ')]/@href"
+    )
+    for href in [*(str(link) for link in links), meta_content(tree, "og:url")]:
+        if not href or not href.strip():
+            continue
+        absolute = urljoin(url, href.strip()) if url else href.strip()
+        if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
+            return absolute
+    return None
+
+
+def updated_date(tree: HtmlElement, url: str | None, published: str | None) -> str | None:
+    """The last-modified date the page declares, when it is later than the published one.
+
+    Only declared markup is searched (no free-text scan): the newest date printed anywhere on
+    a page is often a clock or a sidebar item, which would change on every fetch.
+    """
+    found = htmldate.find_date(
+        tree, extensive_search=False, original_date=False, outputformat=_DATE_FORMAT, url=url
+    )
+    updated = str(found) if found else None
+    if not updated or (published and updated <= published):
+        return None
+    return updated
+
+
+def published_date_params() -> dict[str, object]:
+    """htmldate settings for the published date, handed to trafilatura's metadata pass."""
+    return {"original_date": True, "extensive_search": True, "outputformat": _DATE_FORMAT}
