@@ -1,0 +1,144 @@
+"""Sentence alignment between two versions, and the test for a merely cosmetic edit.
+
+Alignment is by content, not position: a sentence that moved elsewhere (or a whole paragraph
+that moved) is matched where it now stands and is not reported. What is left on both sides
+is paired by similarity as "rewritten"; the rest was removed or added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from scrubwatch.text import find_numbers, find_quotes, fold, normalize, number_key, split_sentences
+
+# Two leftover sentences whose folded texts are at least this similar (rapidfuzz ratio,
+# 0-100) are one sentence rewritten rather than one removed and another added. 60 keeps
+# "cost $3.7 billion" -> "cost $3.2 billion" and clause cuts together while leaving
+# unrelated sentences of similar length apart.
+REWRITE_SIMILARITY = 60.0
+
+# Han and kana are compared character by character: one character is a whole word there.
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|(?:(?![\u3040-\u30ff\u3400-\u9fff])\w)+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a version: as written, its exact key and its loose key."""
+
+    text: str
+    key: str  # normalised: typography-free, case kept
+    loose: str  # folded: case- and diacritic-free, for similarity
+    index: int
+
+
+@dataclass(slots=True)
+class Alignment:
+    """What is left once identical sentences are matched."""
+
+    removed: list[Sentence] = field(default_factory=list)
+    added: list[Sentence] = field(default_factory=list)
+    changed: list[tuple[Sentence, Sentence]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """True when both versions have the same sentences."""
+        return not (self.removed or self.added or self.changed)
+
+
+def sentences_of(text: str, language: str | None) -> list[Sentence]:
+    """The sentences of a body with their keys, in order."""
+    return [
+        Sentence(s, normalize(s), fold(s, language), i)
+        for i, s in enumerate(split_sentences(text, language))
+    ]
+
+
+def align(old: list[Sentence], new: list[Sentence]) -> Alignment:
+    """Match identical sentences anywhere, then pair the leftovers by similarity."""
+    free: dict[str, list[int]] = defaultdict(list)
+    for sentence in new:
+        free[sentence.key].append(sentence.index)
+    taken: set[int] = set()
+    old_left: list[Sentence] = []
+    for sentence in old:
+        if free[sentence.key]:
+            taken.add(free[sentence.key].pop(0))
+        else:
+            old_left.append(sentence)
+    new_left = [s for s in new if s.index not in taken]
+    return _pair_leftovers(old_left, new_left, len(old), len(new))
+
+
+def _pair_leftovers(
+    old: list[Sentence], new: list[Sentence], old_total: int, new_total: int
+) -> Alignment:
+    candidates: list[tuple[float, float, int, int]] = []
+    for i, before in enumerate(old):
+        for j, after in enumerate(new):
+            score = fuzz.ratio(before.loose, after.loose, score_cutoff=REWRITE_SIMILARITY)
+            if score:
+                # Between equally similar candidates, prefer the one at the same place.
+                drift = abs(before.index / max(old_total, 1) - after.index / max(new_total, 1))
+                candidates.append((score, -drift, i, j))
+    candidates.sort(reverse=True)
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    changed: list[tuple[Sentence, Sentence]] = []
+    for _score, _drift, i, j in candidates:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            changed.append((old[i], new[j]))
+    changed.sort(key=lambda pair: pair[0].index)
+    return Alignment(
+        removed=[s for i, s in enumerate(old) if i not in used_old],
+        added=[s for j, s in enumerate(new) if j not in used_new],
+        changed=changed,
+    )
+
+
+def is_cosmetic(before: str, after: str, language: str | None) -> bool:
+    """True when only spelling, punctuation, whitespace, casing or diacritics differ.
+
+    Figures and quoted passages must be the same, and every changed word must be a typo of
+    the other: a letter or two apart, never a digit, never a prefix or suffix added
+    ("legal" -> "illegal", "company" -> "companies" change the meaning).
+    """
+    if Counter(map(number_key, find_numbers(before))) != Counter(
+        map(number_key, find_numbers(after))
+    ):
+        return False
+    if Counter(map(fold, find_quotes(before))) != Counter(map(fold, find_quotes(after))):
+        return False
+    old_words = _WORD.findall(fold(before, language))
+    new_words = _WORD.findall(fold(after, language))
+    matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old_part, new_part = old_words[i1:i2], new_words[j1:j2]
+        if "".join(old_part) == "".join(new_part):  # "e-mail" -> "email", "on line" -> "online"
+            continue
+        if len(old_part) != len(new_part):
+            return False
+        if not all(_is_typo(a, b) for a, b in zip(old_part, new_part, strict=True)):
+            return False
+    return True
+
+
+def _is_typo(a: str, b: str) -> bool:
+    if any(c.isdigit() for c in a + b):
+        return False
+    longest = max(len(a), len(b))
+    distance = OSA.distance(a, b)
+    if longest < 4:  # short words: only a transposition ("teh" -> "the")
+        return distance == 1 and sorted(a) == sorted(b)
+    if a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a):
+        return False
+    return distance <= (1 if longest < 8 else 2)

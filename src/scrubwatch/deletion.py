@@ -1,0 +1,183 @@
+"""Is this article gone, and how? Deciding from one response, without I/O.
+
+Outlets rarely delete with a clean 404. They redirect the article to the homepage or a
+section, serve a "page not found" page with status 200, or leave the page standing with its
+text cut out. Each of those is a deletion a reader must be told about. What is *not* a
+deletion matters as much: a server error or a block (5xx, 403, 429) is a failed look, and an
+article moved to a new URL with its text intact is still there.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz
+
+from scrubwatch.model import DeletionKind, Document
+from scrubwatch.text import fold
+
+# Phrases of "not found" pages, written naturally and folded once below. A handful of languages;
+# more are added here. Strong phrases are trusted in a title; weak ones, which a headline
+# could also use ("Missing plane still not found"), only on a page too short to be an article.
+_STRONG_PHRASES: tuple[str, ...] = (
+    "page not found",
+    "page cannot be found",
+    "page could not be found",
+    "error 404",
+    "404 error",
+    "страница не найдена",
+    "страница не существует",
+    "ошибка 404",
+    "сторінку не знайдено",
+    "сторінка не знайдена",
+    "sayfa bulunamadı",
+    "səhifə tapılmadı",
+    "seite nicht gefunden",
+    "page introuvable",
+    "página no encontrada",
+    "էջը չի գտնվել",
+    "გვერდი ვერ მოიძებნა",
+    "页面不存在",
+    "页面未找到",
+    "找不到页面",
+    "ページが見つかりません",
+)
+_WEAK_PHRASES: tuple[str, ...] = (
+    "not found",
+    "no longer available",
+    "does not exist",
+    "has been removed",
+    "page you requested",
+    "page you are looking for",
+    "page you were looking for",
+    "страница удалена",
+    "материал удалён",
+    "404",
+)
+_STRONG_PHRASES = tuple(fold(p) for p in _STRONG_PHRASES)
+_WEAK_PHRASES = tuple(fold(p) for p in _WEAK_PHRASES)
+_TITLE_OPENINGS = ("404", "not found")
+# A page whose body is this short cannot be an article; only such pages are searched for
+# "not found" phrases, so an article *about* missing pages is not taken for one.
+_SHORT_PAGE_CHARS = 600
+# "Nearly empty": under this many characters and under this share of the previous text.
+_EMPTIED_CHARS = 150
+_EMPTIED_SHARE = 0.25
+# An article that moved keeps its text: at least this similar (rapidfuzz ratio, 0-100) to
+# the previous version, allowing for an edit made along the way.
+_SAME_ARTICLE = 70.0
+_SAME_ARTICLE_SAME_TITLE = 45.0
+_COMPARED_CHARS = 5000
+
+
+def classify_gone(
+    status: int | None,
+    requested_url: str,
+    final_url: str | None,
+    document: Document | None,
+    previous: Document | None,
+) -> tuple[DeletionKind, str | None] | None:
+    """How the article went away, with the redirect target if any; None if it is there.
+
+    Statuses other than 200, 404, 410 and redirects (5xx, 403, 429...) are failures to
+    look, not deletions: None is returned and the caller records a failure.
+    """
+    if status == 404:
+        return DeletionKind.HTTP_404, None
+    if status == 410:
+        return DeletionKind.HTTP_410, None
+    if status is None:
+        return None
+    redirected = final_url is not None and not same_page(requested_url, final_url)
+    target = final_url if redirected else None
+    if 300 <= status < 400 and status != 304:
+        return (DeletionKind.REDIRECT, target) if target else None
+    if status != 200:
+        return None
+    # A short brief that happens to say "not found" is still the article it was.
+    if (
+        document is not None
+        and is_not_found_page(document)
+        and (previous is None or not same_article(document, previous))
+    ):
+        return DeletionKind.SOFT_404, target
+    if target is not None:
+        return _judge_redirect(target, document, previous)
+    if previous is not None and not previous.is_empty and _is_emptied(document, previous):
+        return DeletionKind.EMPTIED, None
+    return None
+
+
+def _judge_redirect(
+    target: str, document: Document | None, previous: Document | None
+) -> tuple[DeletionKind, str | None] | None:
+    if previous is not None and document is not None:
+        return None if same_article(document, previous) else (DeletionKind.REDIRECT, target)
+    # Nothing to compare with (first look): only a landing page is clearly not the article;
+    # a deeper URL is most likely the canonical address of the same article.
+    if document is None or document.is_empty or _is_landing_page(target):
+        return DeletionKind.REDIRECT, target
+    return None
+
+
+def same_page(a: str, b: str) -> bool:
+    """Whether two URLs address the same page: scheme, "www.", a trailing slash and a
+    fragment do not count."""
+    return _page_key(a) == _page_key(b)
+
+
+def _page_key(url: str) -> tuple[str, str, str]:
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host, parts.path.rstrip("/") or "/", parts.query
+
+
+def _is_landing_page(url: str) -> bool:
+    """The homepage or a one-segment section ("/news/"), not an article URL."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return len(segments) <= 1 and "." not in "".join(segments) and not urlsplit(url).query
+
+
+def is_not_found_page(document: Document) -> bool:
+    """A page that says the article is not there: by its title, or by a short body."""
+    title = fold(document.title or "")
+    if title.startswith(_TITLE_OPENINGS) or any(p in title for p in _STRONG_PHRASES):
+        return True
+    body = fold(document.text)
+    if len(body) >= _SHORT_PAGE_CHARS:
+        return False
+    return any(p in f"{title}\n{body}" for p in (*_STRONG_PHRASES, *_WEAK_PHRASES))
+
+
+def _is_emptied(document: Document | None, previous: Document) -> bool:
+    if document is None or document.is_empty:
+        return True
+    now, before = len(fold(document.text)), len(fold(previous.text))
+    return now < _EMPTIED_CHARS and now < before * _EMPTIED_SHARE
+
+
+def same_article(document: Document, previous: Document) -> bool:
+    """Whether a document is the previous article, perhaps edited: text largely the same."""
+    if document.is_empty or previous.is_empty:
+        return False
+    score = fuzz.ratio(fold(document.text)[:_COMPARED_CHARS], fold(previous.text)[:_COMPARED_CHARS])
+    same_title = fold(document.title or "") == fold(previous.title or "") != ""
+    return score >= (_SAME_ARTICLE_SAME_TITLE if same_title else _SAME_ARTICLE)
+
+
+def describe_deletion(kind: DeletionKind, redirect_to: str | None) -> str:
+    """One line for people: "Article deleted (HTTP 404)"."""
+    if kind is DeletionKind.HTTP_404:
+        return "Article deleted (HTTP 404)"
+    if kind is DeletionKind.HTTP_410:
+        return "Article deleted (HTTP 410 Gone)"
+    if kind is DeletionKind.REDIRECT:
+        if redirect_to is None:
+            return "Article removed: the page now redirects elsewhere"
+        where = "the homepage" if urlsplit(redirect_to).path.strip("/") == "" else redirect_to
+        if where != redirect_to:
+            where += f" ({redirect_to})"
+        return f"Article removed: the page now redirects to {where}"
+    if kind is DeletionKind.SOFT_404:
+        return "Article deleted: the page now says it was not found"
+    return "Article emptied: the page is still there but its text is gone"

@@ -1,0 +1,103 @@
+"""Normal forms of text, so that typography is never mistaken for an edit.
+
+Outlets re-render the same words with different bytes all the time: curly or straight quotes,
+an en dash or a hyphen, a no-break space, a soft hyphen left by a CMS, a zero-width space from
+a paste. `normalize` erases those differences; `fold` goes further and gives a matching key
+that also ignores case and diacritics, the way a person searching for a name would.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that render as nothing (or only affect line breaking) and that CMSes sprinkle
+# into text: soft hyphen, zero-width space/non-joiner/joiner, word joiner, BOM, Mongolian
+# vowel separator.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"))
+
+_DOUBLE_QUOTES = "“”„‟«»「」『』″〝〞＂"
+_SINGLE_QUOTES = "‘’‚‛‹›′`´"
+_DASHES = "‐‑‒–—―−⁃﹘﹣－"
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, _DOUBLE_QUOTES), '"'),
+        **dict.fromkeys(map(ord, _SINGLE_QUOTES), "'"),
+        **dict.fromkeys(map(ord, _DASHES), "-"),
+    }
+)
+
+# Only ASCII whitespace is collapsed for display: no-break and thin spaces carry meaning
+# inside figures ("21 000") and are kept until `normalize`.
+_ASCII_SPACE_RUN = re.compile(r"[ \t\r\n\f\v]+")
+
+TURKIC_LANGUAGES = frozenset({"tr", "az", "crh", "gag", "tt", "kk"})
+SUFFIXING_LANGUAGES = TURKIC_LANGUAGES | {"uz", "tk", "ky", "fi", "et", "hu"}
+
+
+def base_language(language: str | None) -> str | None:
+    """`"tr-TR"` -> `"tr"`; None or blank stays None."""
+    if not language or not language.strip():
+        return None
+    return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
+
+
+def clean(text: str) -> str:
+    """Text as written, minus invisible characters, with ASCII whitespace runs collapsed.
+
+    This is the form shown to people: quotes, dashes and no-break spaces are left alone.
+    """
+    return _ASCII_SPACE_RUN.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def normalize(text: str) -> str:
+    """NFKC; one quote, dash and space style; no soft hyphens or zero-width chars; one space."""
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    return " ".join(text.translate(_TYPOGRAPHY).split())
+
+
+def fold(text: str, language: str | None = None) -> str:
+    """A matching key that ignores typography, case and diacritics.
+
+    With a Turkic language ("tr", "az"...) capitals follow Turkish rules: I lowers to dotless
+    ı and İ to i, and ı stays a letter of its own. Without one, the key is the loosest
+    possible: İ, I, ı and i all become i, which is what a term typed on any keyboard needs.
+    """
+    text = normalize(text)
+    turkic = base_language(language) in TURKIC_LANGUAGES
+    if turkic:
+        text = text.replace("I", "ı").replace("İ", "i")
+    text = text.casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    text = unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    )
+    return text if turkic else text.replace("ı", "i")
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds Han, kana or hangul: scripts written without spaces."""
+    return any(
+        "\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af"
+        for c in text
+    )
+
+
+def contains_term(folded_text: str, folded_term: str, language: str | None = None) -> bool:
+    """Whether a folded term occurs in folded text as whole words.
+
+    In languages that inflect by suffixes (Turkish, Azerbaijani, Finnish...) the term may be
+    followed by an ending: "Zəngəzur dəhlizi" is found in "Zəngəzur dəhlizinin". Word edges
+    are not checked at all for CJK terms, whose words are not separated by spaces.
+    """
+    if not folded_term:
+        return False
+    if has_cjk(folded_term):
+        return folded_term in folded_text
+    return re.search(term_pattern(folded_term, language), folded_text) is not None
+
+
+def term_pattern(term: str, language: str | None = None) -> str:
+    """A regular expression finding `term` as whole words (see `contains_term`)."""
+    ending = "" if base_language(language) in SUFFIXING_LANGUAGES else r"(?!\w)"
+    return r"(?<!\w)" + re.escape(term) + ending

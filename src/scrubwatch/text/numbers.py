@@ -1,0 +1,56 @@
+"""Figures as written: amounts, percentages, distances, counts.
+
+A changed figure ("$3.7 billion" becoming "$3.2 billion") is among the most telling edits, and
+it is easy to miss by eye in a long article. Figures are kept as written, with their currency
+and scale words, so a report can quote them back; `number_key` compares them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrubwatch.text.normalize import normalize
+
+_CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[$€£¥₽₹₺₼₸]|(?:USD|EUR|GBP|RUB|CNY|AZN|TRY|AMD)[ \u00a0]?)"
+# Thousands groups may be split by a comma, a dot, an apostrophe or a (narrow) no-break
+# space, never by a plain space: "in 2024 375 companies" is two figures.
+_DIGITS = r"\d{1,3}(?:[,.'\u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = (
+    r"(?:[ \u00a0]?(?:thousand|million|billion|trillion|bn|mn|tn|m|k|"
+    r"тыс\.|млн|млрд|трлн|milyon|milyard|milyar|trilyon|万亿|亿|万|千))"
+)
+_UNIT = (
+    r"(?:[ \u00a0]?(?:%|per[ \u00a0]?cent|percent|процент(?:а|ов)?|faiz|"
+    r"kilometres|kilometers|kilometre|kilometer|km|miles|metres|meters|tonnes|tons|kg|"
+    r"dollars|euros|pounds|roubles|rubles|manats?|yuan|lira|drams?|USD|EUR|"
+    r"долларов|доллара|доллар|евро|рублей|рубля|рубль|манатов|юаней|км|километров|тонн|"
+    r"dollar|avro|manat|"
+    r"美元|欧元|人民币|元|公里|千米|吨))"
+)
+# Letters of cased scripts and digits may not touch a figure ("G20", "COVID-19", "A320");
+# CJK characters may, since Chinese writes figures straight into the sentence.
+_LETTER = r"A-Za-z\u00c0-\u024f\u0370-\u052f"
+_EDGE = rf"0-9{_LETTER}"
+_NUMBER = re.compile(
+    rf"(?<![{_EDGE}])(?<!\d[.,])(?<![{_LETTER}]-)"
+    rf"{_CURRENCY}?(?:{_DIGITS}){_SCALE}?{_UNIT}?(?![{_EDGE}])"
+)
+_ALIASES = (
+    (re.compile(r"(?<=\d)bn$"), "billion"),
+    (re.compile(r"(?<=\d)(?:mn|m)$"), "million"),
+    (re.compile(r"(?<=\d)tn$"), "trillion"),
+)
+
+
+def find_numbers(text: str) -> list[str]:
+    """Figures in order of appearance, as written: "$3.7 billion", "7.9%", "21,000 km"."""
+    return [m.group().strip() for m in _NUMBER.finditer(text)]
+
+
+def number_key(figure: str) -> str:
+    """Comparison key of a figure: same key, same figure, whatever the spacing or case."""
+    key = "".join(normalize(figure).casefold().split())
+    key = key.replace("percent", "%")
+    for pattern, canonical in _ALIASES:
+        key = pattern.sub(canonical, key)
+    return key
