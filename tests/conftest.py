@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from scrubwatch.demo.outlet import FakeOutlet
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,10 +7,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from scrubwatch.demo.outlet import FakeOutlet
 
 from articles import BYLINE, OTHER, OTHER_TITLE, PARAGRAPHS, REMOVED_SENTENCE, SCRUBBED, TITLE
 from conftest import Cli
+from scrubwatch.demo.outlet import FakeOutlet
 
 pytestmark = pytest.mark.slow
 
