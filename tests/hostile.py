@@ -16,7 +16,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    robots: str | None = None
+    log: list[tuple[float, str, dict[str, str]]]
+
     def do_GET(self) -> None:
+        self.log.append((time.monotonic(), self.path, dict(self.headers.items())))
         routes = {
             "/ok": self._ok,
             "/chain": lambda: self._redirect("/hop"),
@@ -27,7 +31,10 @@ class _Handler(BaseHTTPRequestHandler):
             "/big": self._big,
             "/dribble": self._dribble,
             "/ftp": lambda: self._redirect("ftp://127.0.0.1/file"),
-            "/static-article": self._static_article,
+            "/static-article": lambda: self._static_article(etag=False),
+            "/static-etag": lambda: self._static_article(etag=True),
+            "/robots.txt": self._robots,
+            "/busy": self._busy,
         }
         routes.get(self.path, self._missing)()
 
@@ -39,8 +46,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _static_article(self) -> None:
-        """An article whose bytes never change, as a site without dynamic chrome serves it."""
+    def _static_article(self, *, etag: bool) -> None:
+        """An article whose bytes never change, as a site without dynamic chrome serves it;
+        with `etag`, it also answers conditional GETs with 304."""
         paragraphs = "".join(
             f"<p>Paragraph {i} of a static report on the port of Baku, which handled record "
             f"cargo volumes this year as trade between China and Europe grew.</p>"
@@ -51,11 +59,35 @@ class _Handler(BaseHTTPRequestHandler):
             '<meta property="og:type" content="article"></head>'
             f"<body><article><h1>Static report</h1>{paragraphs}</article></body></html>"
         ).encode()
+        if etag and self.headers.get("If-None-Match") == '"static-v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"static-v1"')
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        if etag:
+            self.send_header("ETag", '"static-v1"')
         self.end_headers()
         self.wfile.write(body)
+
+    def _robots(self) -> None:
+        if self.robots is None:
+            self._missing()
+            return
+        body = self.robots.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _busy(self) -> None:
+        self.send_response(503)
+        self.send_header("Retry-After", "1")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _redirect(self, to: str) -> None:
         self.send_response(302)
@@ -102,9 +134,16 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def hostile_server() -> Iterator[str]:
-    """Serve the hostile routes on a free loopback port; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def hostile_server(
+    robots: str | None = None, log: list[tuple[float, str, dict[str, str]]] | None = None
+) -> Iterator[str]:
+    """Serve the hostile routes on a free loopback port; yields the base URL.
+
+    `robots` is the robots.txt to serve (404 when None); `log` collects (monotonic time,
+    path, request headers) of every request.
+    """
+    handler = type("Handler", (_Handler,), {"robots": robots, "log": [] if log is None else log})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

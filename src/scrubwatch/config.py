@@ -37,9 +37,15 @@ class Settings:
     max_redirects: int = 10
     concurrency: int = 16  # fetches in flight across all hosts
     per_host_concurrency: int = 4
+    min_host_delay: float = 0.0  # seconds between requests to one host; robots.txt may raise it
+    obey_robots: bool = True
     discover_interval_minutes: float = 15.0
     max_new_articles_per_source: int = 500  # cap per discovery pass, against runaway feeds
     horizon_days: float = 60.0  # stop re-checking articles older than this
+    # A page that keeps failing (timeouts, 5xx) is reported gone only after this many failed
+    # checks in a row spanning at least this many hours: outages are not deletions.
+    gone_after_failures: int = 6
+    gone_after_hours: float = 48.0
     watch_terms: tuple[str, ...] = ()
     debug: bool = False
 

@@ -9,6 +9,7 @@
     │   ├── TooLarge           body over the size cap (counted after decompression)
     │   ├── TooManyRedirects   redirect cap reached or a redirect loop
     │   ├── InvalidURL         not an http(s) URL we can fetch
+    │   ├── RobotsDisallowed   the site's robots.txt asks us not to fetch it
     │   └── ProtocolFailure    malformed HTTP, broken content encoding
     ├── ExtractionError        bytes that cannot be read as a page at all
     └── StorageError           database or archive failure
@@ -54,6 +55,10 @@ class TooManyRedirects(FetchError):
 
 class InvalidURL(FetchError):
     """A URL that is not http(s) or cannot be parsed."""
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt disallows the URL for scrubwatch."""
 
 
 class ProtocolFailure(FetchError):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -23,11 +22,18 @@ from scrubwatch.errors import (
     FetchTimeout,
     InvalidURL,
     ProtocolFailure,
+    RobotsDisallowed,
     TooLarge,
     TooManyRedirects,
 )
+from scrubwatch.politeness import HostGate, retry_after_seconds
+from scrubwatch.robots import RobotsCache
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+STRAIN_STATUSES = frozenset({429, 500, 502, 503, 504})
+ROBOTS_AGENT = "scrubwatch"  # the product token robots.txt rules are matched against
+ROBOTS_MAX_BYTES = 500_000  # RFC 9309 asks parsers to read at least 500 KiB
+MAX_CRAWL_DELAY = 60.0  # a Crawl-delay above this would stall the watch; cap it
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,7 @@ class Response:
 
 
 class Fetcher:
-    """Fetches URLs under global and per-host concurrency limits."""
+    """Fetches URLs politely: robots.txt, per-host pacing, global and per-host concurrency."""
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None):
         self._settings = settings
@@ -76,9 +82,8 @@ class Fetcher:
             transport=transport,
         )
         self._global = asyncio.Semaphore(settings.concurrency)
-        self._per_host: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(settings.per_host_concurrency)
-        )
+        self._gates: dict[str, HostGate] = {}
+        self._robots = RobotsCache(self._robots_txt, clock=time.monotonic)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -89,25 +94,37 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str) -> Response:
-        """GET `url`, following redirects; raises a `FetchError` subclass on failure."""
-        _check_url(url)
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(self._settings.total_timeout):
-                return await self._follow(url, started)
-        except TimeoutError as exc:
-            raise FetchTimeout(
-                f"gave up after {self._settings.total_timeout:g} s (total time cap)"
-            ) from exc
+    def gate(self, url: str) -> HostGate:
+        """The pacing gate of the URL's host (created on first use)."""
+        origin = _origin(url)
+        gate = self._gates.get(origin)
+        if gate is None:
+            gate = HostGate(
+                concurrency=self._settings.per_host_concurrency,
+                min_delay=self._settings.min_host_delay,
+            )
+            self._gates[origin] = gate
+        return gate
 
-    async def _follow(self, url: str, started: float) -> Response:
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Response:
+        """GET `url`, following redirects; raises a `FetchError` subclass on failure.
+
+        `etag` / `last_modified` make it a conditional GET: an unchanged page answers 304.
+        """
+        _check_url(url)
+        conditional: dict[str, str] = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        started = time.monotonic()
         chain: list[str] = []
         current = url
         while True:
-            host = urlsplit(current).netloc.lower()
-            async with self._global, self._per_host[host]:
-                status, reason, version, headers, body = await self._get_once(current)
+            await self._obey_robots(current)
+            status, reason, version, headers, body = await self._paced_get(current, conditional)
             location = _header(headers, "location")
             if status not in REDIRECT_STATUSES or not location:
                 return Response(
@@ -129,16 +146,62 @@ class Fetcher:
             if len(chain) > self._settings.max_redirects:
                 raise TooManyRedirects(f"more than {self._settings.max_redirects} redirects")
 
-    async def _get_once(self, url: str) -> tuple[int, str, str, tuple[tuple[str, str], ...], bytes]:
+    async def _obey_robots(self, url: str) -> None:
+        if not self._settings.obey_robots:
+            return
+        verdict = await self._robots.check(url, ROBOTS_AGENT)
+        if verdict.crawl_delay is not None:
+            gate = self.gate(url)
+            wanted = min(verdict.crawl_delay, MAX_CRAWL_DELAY)
+            gate.min_delay = max(self._settings.min_host_delay, wanted)
+        if not verdict.allowed:
+            raise RobotsDisallowed(f"robots.txt of {_origin(url)} disallows {url}")
+
+    async def _robots_txt(self, origin: str) -> tuple[int, bytes]:
+        """Status and body of an origin's robots.txt, through the same pacing."""
+        status, _reason, _version, _headers, body = await self._paced_get(
+            origin + "/robots.txt", {}, cap=ROBOTS_MAX_BYTES
+        )
+        return status, body
+
+    async def _paced_get(
+        self, url: str, extra_headers: dict[str, str], *, cap: int | None = None
+    ) -> tuple[int, str, str, tuple[tuple[str, str], ...], bytes]:
+        """One request under the host gate and the global limit; feeds the gate back."""
+        gate = self.gate(url)
+        async with gate, self._global:
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(self._settings.total_timeout):
+                    result = await self._get_once(url, extra_headers, cap)
+            except TimeoutError as exc:
+                gate.record(seconds=time.monotonic() - started, strained=True)
+                raise FetchTimeout(
+                    f"gave up after {self._settings.total_timeout:g} s (total time cap)"
+                ) from exc
+            except (FetchTimeout, ConnectionFailed):
+                gate.record(seconds=time.monotonic() - started, strained=True)
+                raise
+        status, headers = result[0], result[3]
+        gate.record(seconds=time.monotonic() - started, strained=status in STRAIN_STATUSES)
+        if status in (429, 503):
+            wait = retry_after_seconds(_header(headers, "retry-after"))
+            if wait is not None:
+                gate.hold(wait)
+        return result
+
+    async def _get_once(
+        self, url: str, extra_headers: dict[str, str], cap: int | None
+    ) -> tuple[int, str, str, tuple[tuple[str, str], ...], bytes]:
         try:
-            async with self._client.stream("GET", url) as resp:
+            async with self._client.stream("GET", url, headers=extra_headers) as resp:
                 headers = tuple(
                     (k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw
                 )
-                if resp.status_code in REDIRECT_STATUSES:
+                if resp.status_code in REDIRECT_STATUSES or resp.status_code == 304:
                     body = b""
                 else:
-                    body = await self._read_capped(resp)
+                    body = await self._read_capped(resp, cap or self._settings.max_body_bytes)
                 return resp.status_code, resp.reason_phrase, resp.http_version, headers, body
         except FetchError:
             raise
@@ -153,8 +216,7 @@ class Fetcher:
         except httpx.TransportError as exc:
             raise ConnectionFailed(f"{type(exc).__name__}: {exc}") from exc
 
-    async def _read_capped(self, resp: httpx.Response) -> bytes:
-        cap = self._settings.max_body_bytes
+    async def _read_capped(self, resp: httpx.Response, cap: int) -> bytes:
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap and "content-encoding" not in resp.headers:
             raise TooLarge(f"body of {declared} bytes is over the {cap}-byte cap")
@@ -166,6 +228,11 @@ class Fetcher:
                 raise TooLarge(f"body passed the {cap}-byte cap (after decompression)")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:

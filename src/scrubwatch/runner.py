@@ -20,7 +20,7 @@ from scrubwatch.config import Settings
 from scrubwatch.discover import Discovery, discover_outlet, inspect
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, CaptureOutcome, Change, Outlet
-from scrubwatch.pipeline import CheckResult, Services, check_article
+from scrubwatch.pipeline import CheckResult, NotFoundProbes, Services, check_article
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
 
@@ -75,6 +75,7 @@ class Runner:
             archive=WarcArchive(self.settings.archive_dir),
             clock=self.clock,
             executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrubwatch-process"),
+            probes=NotFoundProbes(fetcher, self.clock.now),
         )
         return self
 

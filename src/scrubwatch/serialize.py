@@ -64,7 +64,7 @@ def diff_from_dict(data: dict[str, Any]) -> Diff:
 def change_to_json(change: Change) -> dict[str, Any]:
     """A change as the contract (`contract/change.schema.json`) describes it."""
     diff = change.diff
-    return {
+    data: dict[str, Any] = {
         "id": change.id,
         "url": change.url,
         "outlet": change.outlet,
@@ -87,6 +87,9 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "redirect_to": change.redirect_to,
         "summary": change.summary,
     }
+    for key, value in change.extra.items():  # extra facts may add fields, never replace them
+        data.setdefault(key, value)
+    return data
 
 
 def document_to_json(doc: Document, source: str, error: str | None = None) -> dict[str, Any]:

@@ -30,6 +30,8 @@ class CheckRecord:
 
     When `new_document` is set the store numbers a new version, points the capture at it and,
     if `change` is an edit or a restoration, sets the change's `to_version` to that number.
+    When `reuse_version` is set instead, the article is back to that earlier version: no new
+    version is stored and it becomes the latest again.
     """
 
     article: Article
@@ -38,6 +40,7 @@ class CheckRecord:
     next_check_at: datetime | None
     new_document: Document | None = None
     change: Change | None = None
+    reuse_version: int | None = None  # the page is back to this earlier version (flip-flop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +69,13 @@ class Store(Protocol):
     def record_check(self, record: CheckRecord) -> Capture: ...
     def first_body(self, sha256: str) -> StoredBody | None: ...
     def captures(self, article_id: int) -> list[Capture]: ...
+    def validators(self, article_id: int) -> tuple[str | None, str | None]: ...
+    def failing_since(self, article_id: int) -> datetime | None: ...
 
     def version(self, article_id: int, number: int) -> Version | None: ...
     def versions(self, article_id: int) -> list[Version]: ...
+    def version_by_fingerprint(self, article_id: int, fingerprint: str) -> Version | None: ...
+    def change_exists(self, article_id: int, from_version: int, to_version: int) -> bool: ...
 
     def changes(
         self,

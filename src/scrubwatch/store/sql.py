@@ -14,7 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Row, create_engine, event, insert, select, update
+from sqlalchemy import Connection, Engine, Row, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 import scrubwatch.migrations
@@ -190,6 +190,8 @@ class SqlStore(StoreReads):
             if record.new_document is not None:
                 number = (latest or 0) + 1
                 shown = number
+            elif record.reuse_version is not None:
+                shown = latest = record.reuse_version
             capture_id = _insert_capture(conn, cap, shown)
             if record.new_document is not None and number is not None:
                 _insert_version(conn, art.id, number, record.new_document, cap, capture_id)
@@ -229,6 +231,45 @@ class SqlStore(StoreReads):
             warc=WarcRef(row.warc_file, row.warc_offset, row.warc_length),
         )
 
+    def validators(self, article_id: int) -> tuple[str | None, str | None]:
+        """ETag and Last-Modified of the article's latest 200 answer, for a conditional GET."""
+        query = (
+            select(t.captures.c.headers)
+            .where(t.captures.c.article_id == article_id, t.captures.c.status == 200)
+            .order_by(t.captures.c.id.desc())
+            .limit(1)
+        )
+        with self._read() as conn:
+            headers = conn.execute(query).scalar()
+        found = {str(k).lower(): str(v) for k, v in headers or ()}
+        return found.get("etag"), found.get("last-modified")
+
+    def failing_since(self, article_id: int) -> datetime | None:
+        """When the current run of failed captures began (None when the last one succeeded)."""
+        last_ok = (
+            select(t.captures.c.id)
+            .where(
+                t.captures.c.article_id == article_id,
+                t.captures.c.outcome != CaptureOutcome.FAILED.value,
+            )
+            .order_by(t.captures.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            select(t.captures.c.fetched_at)
+            .where(
+                t.captures.c.article_id == article_id,
+                t.captures.c.outcome == CaptureOutcome.FAILED.value,
+                t.captures.c.id > func.coalesce(last_ok, 0),
+            )
+            .order_by(t.captures.c.id)
+            .limit(1)
+        )
+        with self._read() as conn:
+            moment: datetime | None = conn.execute(query).scalar()
+        return moment
+
     def captures(self, article_id: int) -> list[Capture]:
         query = select(t.captures).where(t.captures.c.article_id == article_id)
         with self._read() as conn:
@@ -248,6 +289,26 @@ class SqlStore(StoreReads):
         query = select(t.versions).where(t.versions.c.article_id == article_id)
         with self._read() as conn:
             return [_version(r) for r in conn.execute(query.order_by(t.versions.c.number))]
+
+    def version_by_fingerprint(self, article_id: int, fingerprint: str) -> Version | None:
+        query = (
+            select(t.versions)
+            .where(t.versions.c.article_id == article_id, t.versions.c.fingerprint == fingerprint)
+            .order_by(t.versions.c.number)
+            .limit(1)
+        )
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return _version(row) if row else None
+
+    def change_exists(self, article_id: int, from_version: int, to_version: int) -> bool:
+        query = select(t.changes.c.id).where(
+            t.changes.c.article_id == article_id,
+            t.changes.c.from_version == from_version,
+            t.changes.c.to_version == to_version,
+        )
+        with self._read() as conn:
+            return conn.execute(query.limit(1)).first() is not None
 
     def changes(
         self,
@@ -415,6 +476,9 @@ def _insert_change(
     to_version = change.to_version
     if new_number is not None and change.kind in (ChangeKind.EDITED, ChangeKind.RESTORED):
         to_version = new_number
+    details = diff_to_dict(change.diff) if change.diff else {}
+    if change.extra:
+        details["extra"] = dict(change.extra)
     conn.execute(
         insert(t.changes).values(
             article_id=article_id,
@@ -427,7 +491,7 @@ def _insert_change(
             to_version=to_version,
             redirect_to=change.redirect_to,
             summary=change.summary,
-            details=diff_to_dict(change.diff) if change.diff else {},
+            details=details,
         )
     )
 
@@ -483,7 +547,8 @@ def _change(row: Row[Any]) -> Change:
         summary=row.summary,
         severity=Severity(row.severity) if row.severity else None,
         deletion=DeletionKind(row.deletion) if row.deletion else None,
-        diff=diff_from_dict(row.details) if row.details else None,
+        diff=diff_from_dict(row.details) if row.details.get("severity") else None,
+        extra=dict(row.details.get("extra") or {}),
         redirect_to=row.redirect_to,
         capture_id=row.capture_id,
         id=row.id,

@@ -1,0 +1,140 @@
+"""The steps of one check, from the fetch to the verdict on what the page shows."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+from scrubwatch.deletion import classify_gone
+from scrubwatch.errors import FetchError
+from scrubwatch.extract import extract_document
+from scrubwatch.fetch import Response
+from scrubwatch.model import Article, ArticleState, Capture, CaptureOutcome, Document, WarcRef
+from scrubwatch.pipeline.record import record_document, record_failure, record_gone, save
+from scrubwatch.pipeline.services import CheckResult, Services
+from scrubwatch.store.warc import payload_digest
+
+T = TypeVar("T")
+PAGE_TYPES = ("html", "xml")  # content types extraction is attempted on
+
+
+async def check_article(article: Article, services: Services) -> CheckResult:
+    """Fetch the article once and record what it showed; never raises for a bad page."""
+    assert article.id is not None
+    fetched_at = services.clock.now()
+    etag = last_modified = None
+    if article.state == ArticleState.LIVE and article.latest_version:
+        etag, last_modified = await _in_thread(services, services.store.validators, article.id)
+    try:
+        response = await services.fetcher.fetch(article.url, etag=etag, last_modified=last_modified)
+    except FetchError as exc:
+        return await _in_thread(
+            services, record_failure, services, article, fetched_at, str(exc), None
+        )
+    probe = None
+    if response.status == 200 and article.latest_version:
+        probe = await services.probes.document_for(article.url)
+    return await _in_thread(services, _process, services, article, fetched_at, response, probe)
+
+
+async def _in_thread(services: Services, func: Callable[..., T], *args: Any) -> T:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(services.executor, func, *args)
+
+
+def _process(
+    services: Services,
+    article: Article,
+    fetched_at: datetime,
+    response: Response,
+    probe: Document | None,
+) -> CheckResult:
+    """The synchronous part of a check: runs in the processing thread."""
+    assert article.id is not None
+    warc, sha = _archive(services, response, fetched_at)
+    capture = Capture(
+        article_id=article.id,
+        fetched_at=fetched_at,
+        url=article.url,
+        outcome=CaptureOutcome.FAILED,
+        final_url=response.final_url,
+        status=response.status,
+        redirects=response.redirects,
+        headers=response.headers,
+        body_sha256=sha,
+        body_size=len(response.body),
+        warc=warc,
+    )
+    if response.status == 304:  # conditional GET: not modified since the last 200
+        unchanged = replace(capture, outcome=CaptureOutcome.UNCHANGED)
+        return save(services, article, unchanged, ArticleState.LIVE)
+    store = services.store
+    previous = store.version(article.id, article.latest_version) if article.latest_version else None
+    document = _extract(response)
+    gone = classify_gone(
+        response.status,
+        article.url,
+        response.final_url,
+        document,
+        previous.document if previous else None,
+        probe=probe,
+    )
+    if gone is not None:
+        return record_gone(services, article, capture, previous, *gone)
+    error = _unusable(response, document)
+    if error is not None or document is None:
+        return record_failure(services, article, fetched_at, error or "no document", capture)
+    return record_document(services, article, capture, previous, document)
+
+
+def _unusable(response: Response, document: Document | None) -> str | None:
+    """Why a response that is not a deletion cannot be compared, or None."""
+    if response.status != 200:
+        return f"HTTP {response.status}"
+    if document is None:
+        return f"not an HTML page ({response.content_type or 'no content type'})"
+    if document.is_empty:
+        return "no article text found"
+    return None
+
+
+def _archive(services: Services, response: Response, fetched_at: datetime) -> tuple[WarcRef, str]:
+    """Keep the raw response as evidence; an identical body becomes a revisit record."""
+    sha = hashlib.sha256(response.body).hexdigest()
+    first = services.store.first_body(sha) if response.body else None
+    archive = services.archive
+    if first is not None:
+        ref = archive.write_revisit(
+            url=response.final_url,
+            fetched_at=fetched_at,
+            status=response.status,
+            reason=response.reason,
+            headers=response.headers,
+            http_version=response.http_version,
+            payload_digest=payload_digest(response.body),
+            refers_to_uri=first.url,
+            refers_to_date=first.fetched_at,
+            body_length=len(response.body),
+        )
+    else:
+        ref = archive.write_response(
+            url=response.final_url,
+            fetched_at=fetched_at,
+            status=response.status,
+            reason=response.reason,
+            headers=response.headers,
+            http_version=response.http_version,
+            body=response.body,
+        )
+    return ref, sha
+
+
+def _extract(response: Response) -> Document | None:
+    content_type = (response.content_type or "text/html").lower()
+    if response.status != 200 or not any(kind in content_type for kind in PAGE_TYPES):
+        return None
+    return extract_document(response.body, response.final_url, response.content_type)

@@ -1,0 +1,52 @@
+"""Soft-404 probes: what a host serves for a URL that surely does not exist.
+
+Many sites answer a missing article with status 200 and a "not found" page in their own
+words. Comparing a suspect page with the page the same host gives for a random, surely-missing
+URL catches that in any language. One probe per host, re-taken every few hours.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from scrubwatch.errors import FetchError
+from scrubwatch.extract import extract_document
+from scrubwatch.fetch import Fetcher
+from scrubwatch.model import Document
+
+PROBE_TTL = timedelta(hours=6)
+
+
+class NotFoundProbes:
+    """Per host, the extracted page a surely-missing URL gives (None when it is a real 404)."""
+
+    def __init__(self, fetcher: Fetcher, now: Callable[[], datetime]) -> None:
+        self._fetcher = fetcher
+        self._now = now
+        self._cache: dict[str, tuple[datetime, Document | None]] = {}
+
+    async def document_for(self, url: str) -> Document | None:
+        """The probe page of `url`'s host, fetched at most once per PROBE_TTL."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        cached = self._cache.get(origin)
+        if cached is not None and self._now() - cached[0] < PROBE_TTL:
+            return cached[1]
+        document = await self._probe(origin)
+        self._cache[origin] = (self._now(), document)
+        return document
+
+    async def _probe(self, origin: str) -> Document | None:
+        missing = f"{origin}/scrubwatch-probe-{secrets.token_hex(8)}"
+        try:
+            response = await self._fetcher.fetch(missing)
+        except FetchError:
+            return None
+        if response.status != 200:
+            return None  # the host answers missing pages honestly
+        # Extraction is done here, on the event loop, because it happens once per host per
+        # PROBE_TTL: not worth a trip through the processing thread.
+        return extract_document(response.body, response.final_url, response.content_type)

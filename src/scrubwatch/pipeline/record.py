@@ -1,0 +1,247 @@
+"""Turning what a capture showed into the records a check leaves: capture, version, change.
+
+Rules a reader could not guess:
+- A page that keeps failing is reported gone only after `gone_after_failures` failed checks
+  spanning `gone_after_hours`: an outage is not a deletion.
+- A page that returns to an earlier version (A → B → A) gets that version's number back, and
+  each transition is reported once: an outlet flipping between two headlines does not
+  re-alert on every flip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from scrubwatch.compare import compare_documents
+from scrubwatch.deletion import describe_deletion
+from scrubwatch.model import (
+    Article,
+    ArticleState,
+    Capture,
+    CaptureOutcome,
+    Change,
+    ChangeKind,
+    DeletionKind,
+    Diff,
+    Document,
+    Version,
+)
+from scrubwatch.pipeline.services import CheckResult, Services
+from scrubwatch.politeness import retry_after_seconds
+from scrubwatch.schedule import next_check, retry_after_failure
+from scrubwatch.serialize import iso
+from scrubwatch.store import CheckRecord
+
+
+def record_gone(
+    services: Services,
+    article: Article,
+    capture: Capture,
+    previous: Version | None,
+    kind: DeletionKind,
+    redirect_to: str | None,
+) -> CheckResult:
+    """The page is gone; report it once, when it was there before."""
+    change = None
+    if article.state == ArticleState.LIVE and previous is not None:
+        change = _change(
+            article,
+            capture,
+            ChangeKind.DELETED,
+            previous.number,
+            describe_deletion(kind, redirect_to),
+            deletion=kind,
+            redirect_to=redirect_to,
+        )
+    capture = replace(capture, outcome=CaptureOutcome.GONE, error=f"gone: {kind.value}")
+    state = ArticleState.GONE if previous is not None else article.state
+    return save(services, article, capture, state, change=change)
+
+
+def record_document(
+    services: Services,
+    article: Article,
+    capture: Capture,
+    previous: Version | None,
+    document: Document,
+) -> CheckResult:
+    """An article was found: first version, unchanged, edited, restored or flipped back."""
+    capture = replace(capture, outcome=CaptureOutcome.NEW_VERSION)
+    if previous is None:
+        return save(services, article, capture, ArticleState.LIVE, new_document=document)
+    diff = compare_documents(previous.document, document, services.settings.watch_terms)
+    restored = article.state == ArticleState.GONE
+    if diff is None:
+        capture = replace(capture, outcome=CaptureOutcome.UNCHANGED)
+        change = _restored(article, capture, previous.number, None) if restored else None
+        return save(services, article, capture, ArticleState.LIVE, change=change)
+    assert article.id is not None
+    earlier = services.store.version_by_fingerprint(article.id, document.fingerprint())
+    if earlier is not None:
+        return _flip_back(services, article, capture, previous, earlier, diff, restored)
+    change = (
+        _restored(article, capture, previous.number, diff)
+        if restored
+        else _edited(article, capture, previous.number, diff)
+    )
+    return save(services, article, capture, ArticleState.LIVE, new_document=document, change=change)
+
+
+def _flip_back(
+    services: Services,
+    article: Article,
+    capture: Capture,
+    previous: Version,
+    earlier: Version,
+    diff: Diff,
+    restored: bool,
+) -> CheckResult:
+    """Back to an earlier version: reuse its number, report the transition only once."""
+    assert article.id is not None
+    seen = services.store.change_exists(article.id, previous.number, earlier.number)
+    change = None
+    if restored:
+        change = _restored(article, capture, previous.number, diff)
+    elif not seen:
+        change = _edited(article, capture, previous.number, diff)
+    if change is not None:
+        change = replace(change, to_version=earlier.number)
+    return save(
+        services,
+        article,
+        capture,
+        ArticleState.LIVE,
+        change=change,
+        reuse_version=earlier.number,
+    )
+
+
+def record_failure(
+    services: Services,
+    article: Article,
+    fetched_at: datetime,
+    error: str,
+    capture: Capture | None,
+) -> CheckResult:
+    """The check failed; retry with backoff, and report the article gone if it persists."""
+    assert article.id is not None
+    capture = capture or Capture(
+        article_id=article.id, fetched_at=fetched_at, url=article.url, outcome=CaptureOutcome.FAILED
+    )
+    capture = replace(capture, outcome=CaptureOutcome.FAILED, error=error)
+    failures = article.consecutive_failures + 1
+    retry = retry_after_failure(now=fetched_at, consecutive_failures=failures)
+    asked = (
+        retry_after_seconds(dict(capture.headers).get("Retry-After")) if capture.status else None
+    )
+    if asked is not None:
+        retry = max(retry, fetched_at + timedelta(seconds=min(asked, 86400)))
+    change, state = _persistent_failure(services, article, fetched_at, error, failures)
+    record = CheckRecord(
+        article=article, capture=capture, state=state, next_check_at=retry, change=change
+    )
+    return CheckResult(article, services.store.record_check(record), change)
+
+
+def _persistent_failure(
+    services: Services, article: Article, fetched_at: datetime, error: str, failures: int
+) -> tuple[Change | None, ArticleState]:
+    settings = services.settings
+    if article.state != ArticleState.LIVE or not article.latest_version:
+        return None, article.state
+    assert article.id is not None
+    since = services.store.failing_since(article.id) or fetched_at
+    long_enough = fetched_at - since >= timedelta(hours=settings.gone_after_hours)
+    if failures < settings.gone_after_failures or not long_enough:
+        return None, article.state
+    summary = (
+        f"Article unreachable since {iso(since)}: {failures} failed checks in a row (last: {error})"
+    )
+    change = Change(
+        url=article.url,
+        outlet=article.outlet_host,
+        detected_at=fetched_at,
+        kind=ChangeKind.DELETED,
+        from_version=article.latest_version,
+        to_version=None,
+        summary=summary,
+        extra={"failure": error, "failing_since": iso(since), "failed_checks": failures},
+    )
+    return change, ArticleState.GONE
+
+
+def save(
+    services: Services,
+    article: Article,
+    capture: Capture,
+    state: ArticleState,
+    *,
+    new_document: Document | None = None,
+    change: Change | None = None,
+    reuse_version: int | None = None,
+) -> CheckResult:
+    """Write the check in one transaction and schedule the next one."""
+    now = capture.fetched_at
+    due = next_check(
+        now=now,
+        first_seen=article.added_at or now,
+        last_change_at=now if change is not None else article.last_change_at,
+        horizon=timedelta(days=services.settings.horizon_days),
+        rng=services.rng,
+    )
+    record = CheckRecord(
+        article=article,
+        capture=capture,
+        state=state,
+        next_check_at=due,
+        new_document=new_document,
+        change=change,
+        reuse_version=reuse_version,
+    )
+    stored = services.store.record_check(record)
+    if change is not None and new_document is not None:
+        change = replace(change, to_version=stored.version)  # numbered by the store
+    return CheckResult(article, stored, change)
+
+
+def _change(
+    article: Article,
+    capture: Capture,
+    kind: ChangeKind,
+    from_version: int,
+    summary: str,
+    **fields: object,
+) -> Change:
+    return Change(
+        url=article.url,
+        outlet=article.outlet_host,
+        detected_at=capture.fetched_at,
+        kind=kind,
+        from_version=from_version,
+        to_version=None,
+        summary=summary,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _edited(article: Article, capture: Capture, from_version: int, diff: Diff) -> Change:
+    return _change(
+        article,
+        capture,
+        ChangeKind.EDITED,
+        from_version,
+        diff.summary,
+        severity=diff.severity,
+        diff=diff,
+    )
+
+
+def _restored(article: Article, capture: Capture, from_version: int, diff: Diff | None) -> Change:
+    if diff is None:
+        change = _change(
+            article, capture, ChangeKind.RESTORED, from_version, "Article restored unchanged"
+        )
+        return replace(change, to_version=from_version)
+    summary = f"Article restored, with changes: {diff.summary}"
+    return _change(article, capture, ChangeKind.RESTORED, from_version, summary, diff=diff)

@@ -1,0 +1,38 @@
+"""What a check needs (built once per process) and what it gives back."""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+from scrubwatch.clock import Clock
+from scrubwatch.config import Settings
+from scrubwatch.fetch import Fetcher
+from scrubwatch.model import Article, Capture, Change
+from scrubwatch.pipeline.probe import NotFoundProbes
+from scrubwatch.store import Store
+from scrubwatch.store.warc import WarcArchive
+
+
+@dataclass
+class Services:
+    """Per-process resources shared by every check."""
+
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    archive: WarcArchive
+    clock: Clock
+    executor: Executor  # one processing thread: extraction, comparison, database writes
+    probes: NotFoundProbes
+    rng: random.Random = field(default_factory=random.Random)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What one check found, for progress reports."""
+
+    article: Article
+    capture: Capture
+    change: Change | None
