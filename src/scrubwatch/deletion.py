@@ -41,6 +41,14 @@ _STRONG_PHRASES: tuple[str, ...] = (
     "页面未找到",
     "找不到页面",
     "ページが見つかりません",
+    "الصفحة غير موجودة",
+    "الصفحة المطلوبة غير موجودة",
+    "لم يتم العثور على الصفحة",
+    "خطأ 404",
+    "صفحه یافت نشد",
+    "صفحه مورد نظر یافت نشد",
+    "صفحه پیدا نشد",
+    "خطای 404",
 )
 _WEAK_PHRASES: tuple[str, ...] = (
     "not found",
@@ -52,6 +60,11 @@ _WEAK_PHRASES: tuple[str, ...] = (
     "page you were looking for",
     "страница удалена",
     "материал удалён",
+    "تمت إزالة",
+    "لم يعد متاحا",
+    "غير متوفرة",
+    "حذف شده است",
+    "وجود ندارد",
     "404",
 )
 _STRONG_PHRASES = tuple(fold(p) for p in _STRONG_PHRASES)
@@ -68,6 +81,9 @@ _EMPTIED_SHARE = 0.25
 _SAME_ARTICLE = 70.0
 _SAME_ARTICLE_SAME_TITLE = 45.0
 _COMPARED_CHARS = 5000
+# A page this similar (rapidfuzz ratio of folded title and body) to the probe of a missing
+# URL is that site's not-found page; articles of the same site score far lower.
+_SAME_AS_PROBE = 85.0
 
 
 def classify_gone(
@@ -76,11 +92,17 @@ def classify_gone(
     final_url: str | None,
     document: Document | None,
     previous: Document | None,
+    *,
+    probe: Document | None = None,
 ) -> tuple[DeletionKind, str | None] | None:
     """How the article went away, with the redirect target if any; None if it is there.
 
     Statuses other than 200, 404, 410 and redirects (5xx, 403, 429...) are failures to
     look, not deletions: None is returned and the caller records a failure.
+
+    `probe` is the extracted page of a surely-missing URL on the same host: what this site
+    shows for "not found". A page that is (nearly) that page is a soft 404 in any language,
+    with or without a "not found" phrase.
     """
     if status == 404:
         return DeletionKind.HTTP_404, None
@@ -97,7 +119,7 @@ def classify_gone(
     # A short brief that happens to say "not found" is still the article it was.
     if (
         document is not None
-        and is_not_found_page(document)
+        and (is_not_found_page(document) or (probe is not None and is_probe_page(document, probe)))
         and (previous is None or not same_article(document, previous))
     ):
         return DeletionKind.SOFT_404, target
@@ -147,6 +169,24 @@ def is_not_found_page(document: Document) -> bool:
     if len(body) >= _SHORT_PAGE_CHARS:
         return False
     return any(p in f"{title}\n{body}" for p in (*_STRONG_PHRASES, *_WEAK_PHRASES))
+
+
+def is_probe_page(document: Document, probe: Document) -> bool:
+    """Whether a page is the site's "not found" page, judged by its likeness to the probe.
+
+    Title and body are compared together: a real article shares the site's chrome and
+    perhaps its title pattern with the probe, but never its body, so its body keeps it far
+    from the probe. The probe may echo the missing path ("/politics/abc was not found"),
+    hence "nearly" rather than "exactly" the same.
+    """
+    page, model = _page_print(document), _page_print(probe)
+    if not page or not model:
+        return False
+    return fuzz.ratio(page, model) >= _SAME_AS_PROBE
+
+
+def _page_print(document: Document) -> str:
+    return f"{fold(document.title or '')}\n{fold(document.text)[:_COMPARED_CHARS]}".strip()
 
 
 def _is_emptied(document: Document | None, previous: Document) -> bool:

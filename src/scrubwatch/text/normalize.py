@@ -12,9 +12,24 @@ import re
 import unicodedata
 
 # Characters that render as nothing (or only affect line breaking) and that CMSes sprinkle
-# into text: soft hyphen, zero-width space/non-joiner/joiner, word joiner, BOM, Mongolian
-# vowel separator.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"))
+# into text: soft hyphen, zero-width space, word joiner, BOM, Mongolian vowel separator.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e"))
+# Zero-width non-joiner and joiner are spelling in Persian ("سرمایه‌گذاری"), Indic scripts
+# and emoji: kept in text shown to people, dropped only from comparison forms.
+_JOINERS = dict.fromkeys(map(ord, "\u200c\u200d"))
+# Comparison forms also agree on Arabic-script letters that differ by keyboard only (Arabic
+# yeh and kaf against the Persian ones) and on digits: "۳٫۷" and "٣٫٧" are 3.7.
+_ARABIC_SCRIPT = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": ",",  # Arabic thousands separator
+        **{chr(0x660 + d): str(d) for d in range(10)},
+        **{chr(0x6F0 + d): str(d) for d in range(10)},
+    }
+)
 
 _DOUBLE_QUOTES = "“”„‟«»「」『』″〝〞＂"
 _SINGLE_QUOTES = "‘’‚‛‹›′`´"
@@ -51,9 +66,13 @@ def clean(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC; one quote, dash and space style; no soft hyphens or zero-width chars; one space."""
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
-    return " ".join(text.translate(_TYPOGRAPHY).split())
+    """NFKC; one quote, dash and space style; no soft hyphens or zero-width chars; one space.
+
+    Eastern Arabic and Persian digits become ASCII digits, so a figure re-rendered in
+    another digit set is the same figure.
+    """
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE).translate(_JOINERS))
+    return " ".join(text.translate(_TYPOGRAPHY).translate(_ARABIC_SCRIPT).split())
 
 
 def fold(text: str, language: str | None = None) -> str:

@@ -14,27 +14,33 @@ from scrubwatch.text.normalize import normalize
 _CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[$€£¥₽₹₺₼₸]|(?:USD|EUR|GBP|RUB|CNY|AZN|TRY|AMD)[ \u00a0]?)"
 # Thousands groups may be split by a comma, a dot, an apostrophe or a (narrow) no-break
 # space, never by a plain space: "in 2024 375 companies" is two figures.
-_DIGITS = r"\d{1,3}(?:[,.'\u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# Eastern Arabic and Persian text use ٬ for thousands and ٫ for decimals; `\d` already
+# matches their digits.
+_DIGITS = r"\d{1,3}(?:[,.'\u00a0\u202f\u2009\u066c]\d{3})+(?:[.,\u066b]\d+)?|\d+(?:[.,\u066b]\d+)?"
 _SCALE = (
     r"(?:[ \u00a0]?(?:thousand|million|billion|trillion|bn|mn|tn|m|k|"
-    r"тыс\.|млн|млрд|трлн|milyon|milyard|milyar|trilyon|万亿|亿|万|千))"
+    r"тыс\.|тис\.|млн|млрд|трлн|milyon|milyard|milyar|trilyon|万亿|亿|万|千|億|"
+    r"مليار|مليون|ألف|آلاف|میلیارد|میلیون|هزار|միլիարդ|միլիոն|მილიარდი|მილიონი))"
 )
 _UNIT = (
-    r"(?:[ \u00a0]?(?:%|per[ \u00a0]?cent|percent|процент(?:а|ов)?|faiz|"
+    r"(?:[ \u00a0]?(?:%|٪|per[ \u00a0]?cent|percent|درصد|بالمئة|في المئة|процент(?:а|ов)?|faiz|"
     r"kilometres|kilometers|kilometre|kilometer|km|miles|metres|meters|tonnes|tons|kg|"
     r"dollars|euros|pounds|roubles|rubles|manats?|yuan|lira|drams?|USD|EUR|"
     r"долларов|доллара|доллар|евро|рублей|рубля|рубль|манатов|юаней|км|километров|тонн|"
-    r"dollar|avro|manat|"
-    r"美元|欧元|人民币|元|公里|千米|吨))"
+    r"dollar|avro|manat|гривень|гривні|грн|доларів|дол\.|"
+    r"دولار|دلار|ريال|ریال|تومان|دولار أمريكي|"
+    r"դոլար|դրամ|ლარი|დოლარი|"
+    r"美元|欧元|人民币|元|公里|千米|吨|ドル|円|キロ))"
 )
 # Letters of cased scripts and digits may not touch a figure ("G20", "COVID-19", "A320");
 # CJK characters may, since Chinese writes figures straight into the sentence.
-_LETTER = r"A-Za-z\u00c0-\u024f\u0370-\u052f"
+_LETTER = r"A-Za-z\u00c0-\u024f\u0370-\u052f\u0531-\u058f\u10a0-\u10ff"
 _EDGE = rf"0-9{_LETTER}"
 _NUMBER = re.compile(
     rf"(?<![{_EDGE}])(?<!\d[.,])(?<![{_LETTER}]-)"
     rf"{_CURRENCY}?(?:{_DIGITS}){_SCALE}?{_UNIT}?(?![{_EDGE}])"
 )
+_GROUPING = re.compile(r"(?<=\d)'(?=\d{3})")
 _ALIASES = (
     (re.compile(r"(?<=\d)bn$"), "billion"),
     (re.compile(r"(?<=\d)(?:mn|m)$"), "million"),
@@ -49,8 +55,11 @@ def find_numbers(text: str) -> list[str]:
 
 def number_key(figure: str) -> str:
     """Comparison key of a figure: same key, same figure, whatever the spacing or case."""
+    # `normalize` turns Eastern Arabic digits and separators into ASCII ones, so "٣٫٧" and
+    # "3.7" have one key; grouping spaces and apostrophes are dropped ("21 000" = "21000").
     key = "".join(normalize(figure).casefold().split())
-    key = key.replace("percent", "%")
+    key = _GROUPING.sub("", key)
+    key = key.replace("percent", "%").replace("٪", "%")
     for pattern, canonical in _ALIASES:
         key = pattern.sub(canonical, key)
     return key
