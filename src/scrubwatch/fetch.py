@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from scrubwatch.config import Settings
+from scrubwatch.decoding import BoundedDecoder
 from scrubwatch.errors import (
     ConnectionFailed,
     FetchError,
@@ -217,16 +218,13 @@ class Fetcher:
             raise ConnectionFailed(f"{type(exc).__name__}: {exc}") from exc
 
     async def _read_capped(self, resp: httpx.Response, cap: int) -> bytes:
+        """The body, decoded here rather than by httpx so that the cap bounds memory."""
+        encoding = resp.headers.get("content-encoding")
         declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap and "content-encoding" not in resp.headers:
+        if declared.isdigit() and int(declared) > cap and not encoding:
             raise TooLarge(f"body of {declared} bytes is over the {cap}-byte cap")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.aiter_bytes():  # decoded: the cap holds after decompression
-            size += len(chunk)
-            if size > cap:
-                raise TooLarge(f"body passed the {cap}-byte cap (after decompression)")
-            chunks.append(chunk)
+        decoder = BoundedDecoder(encoding, cap)
+        chunks = [decoder.feed(chunk) async for chunk in resp.aiter_raw()]
         return b"".join(chunks)
 
 
