@@ -33,6 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
             "/ftp": lambda: self._redirect("ftp://127.0.0.1/file"),
             "/static-article": lambda: self._static_article(etag=False),
             "/static-etag": lambda: self._static_article(etag=True),
+            "/news/static-story": lambda: self._static_article(canonical="/news/static-story"),
+            "/amp/static-story": lambda: self._static_article(canonical="/news/static-story"),
             "/robots.txt": self._robots,
             "/busy": self._busy,
         }
@@ -46,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _static_article(self, *, etag: bool) -> None:
+    def _static_article(self, *, etag: bool = False, canonical: str | None = None) -> None:
         """An article whose bytes never change, as a site without dynamic chrome serves it;
         with `etag`, it also answers conditional GETs with 304."""
         paragraphs = "".join(
@@ -56,7 +58,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         body = (
             "<html><head><title>Static report</title>"
-            '<meta property="og:type" content="article"></head>'
+            '<meta property="og:type" content="article">'
+            + (f'<link rel="canonical" href="{canonical}">' if canonical else "")
+            + "</head>"
             f"<body><article><h1>Static report</h1>{paragraphs}</article></body></html>"
         ).encode()
         if etag and self.headers.get("If-None-Match") == '"static-v1"':

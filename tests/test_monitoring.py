@@ -159,3 +159,29 @@ def test_flip_flops_are_reported_once_each_way(world: World) -> None:
     assert article is not None and article.id is not None
     assert article.latest_version == 2
     assert len(world.store.versions(article.id)) == 2
+
+
+def test_an_article_takes_its_same_site_canonical_url(world: World) -> None:
+    with hostile_server() as base:
+        world.watch(base + "/amp/static-story")
+        world.check_all()
+    assert world.store.article(base + "/amp/static-story") is None
+    article = world.store.article(base + "/news/static-story")
+    assert article is not None and article.latest_version == 1
+
+
+def test_one_article_per_canonical_url(world: World) -> None:
+    with hostile_server() as base:
+        world.watch(base + "/news/static-story")
+        world.check_all()
+        world.watch(base + "/amp/static-story")
+        world.check_all()
+        world.check_all()
+    canonical = world.store.article(base + "/news/static-story")
+    alias = world.store.article(base + "/amp/static-story")
+    assert canonical is not None and canonical.state == ArticleState.LIVE
+    assert alias is not None and alias.state == ArticleState.DUPLICATE
+    assert alias.next_check_at is None and alias.latest_version is None
+    assert alias.id is not None
+    [capture] = world.store.captures(alias.id)  # checked once, then left alone
+    assert capture.error == f"duplicate of {base}/news/static-story"

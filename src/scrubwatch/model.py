@@ -44,6 +44,7 @@ class ArticleState(StrEnum):
     NEW = "new"  # watched, never captured successfully
     LIVE = "live"
     GONE = "gone"
+    DUPLICATE = "duplicate"  # its page names another watched URL as canonical; not checked
 
 
 class CaptureOutcome(StrEnum):

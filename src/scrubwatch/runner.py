@@ -19,7 +19,7 @@ from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.discover import Discovery, discover_outlet, inspect
 from scrubwatch.fetch import Fetcher
-from scrubwatch.model import Article, CaptureOutcome, Change, Outlet
+from scrubwatch.model import Article, ArticleState, CaptureOutcome, Change, Outlet
 from scrubwatch.pipeline import CheckResult, NotFoundProbes, Services, check_article
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
@@ -168,7 +168,11 @@ class Runner:
     ) -> PassReport:
         """One pass: discover new articles, then check what is due (or everything)."""
         report = PassReport(new_articles=await self.discover(force=force_discovery))
-        due = self.store.articles(due_at=None if all_articles else self.clock.now())
+        due = [
+            article
+            for article in self.store.articles(due_at=None if all_articles else self.clock.now())
+            if article.state != ArticleState.DUPLICATE
+        ]
         if on_due is not None:
             on_due(len(due))
         report.results = await self.check(due, on_result=on_result, stop=stop)

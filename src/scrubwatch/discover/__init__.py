@@ -58,6 +58,16 @@ def canonical_url(url: str) -> str:
     return normalize_url(url.strip()) or url.strip()
 
 
+def canonical_target(url: str, declared: str | None) -> str | None:
+    """The canonical URL a page declares, when it is another URL of the same site."""
+    if not declared:
+        return None
+    target = normalize_url(declared, url)
+    if target is None or target == url or host_of(target) != host_of(url):
+        return None
+    return target
+
+
 async def inspect(fetcher: Fetcher, url: str, *, limit: int) -> Discovery:
     """Fetch `url` and tell what it is; raises FetchError or UsageError when it cannot be used."""
     response = await fetcher.fetch(url)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from scrubwatch.compare import compare_documents
 from scrubwatch.deletion import describe_deletion
+from scrubwatch.discover import canonical_target
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -69,7 +70,7 @@ def record_document(
     """An article was found: first version, unchanged, edited, restored or flipped back."""
     capture = replace(capture, outcome=CaptureOutcome.NEW_VERSION)
     if previous is None:
-        return save(services, article, capture, ArticleState.LIVE, new_document=document)
+        return _first_version(services, article, capture, document)
     diff = compare_documents(previous.document, document, services.settings.watch_terms)
     restored = article.state == ArticleState.GONE
     if diff is None:
@@ -86,6 +87,27 @@ def record_document(
         else _edited(article, capture, previous.number, diff)
     )
     return save(services, article, capture, ArticleState.LIVE, new_document=document, change=change)
+
+
+def _first_version(
+    services: Services, article: Article, capture: Capture, document: Document
+) -> CheckResult:
+    """The first sight of an article: one article per canonical URL.
+
+    A page that names another same-site URL as canonical takes that URL, unless another
+    article already has it: then this one is a duplicate and is no longer checked.
+    """
+    assert article.id is not None
+    target = canonical_target(article.url, document.canonical_url)
+    if target is not None:
+        if services.store.rename_article(article.id, target):
+            article = replace(article, url=target)
+        else:
+            duplicate = replace(
+                capture, outcome=CaptureOutcome.UNCHANGED, error=f"duplicate of {target}"
+            )
+            return save(services, article, duplicate, ArticleState.DUPLICATE, stop=True)
+    return save(services, article, capture, ArticleState.LIVE, new_document=document)
 
 
 def _flip_back(
@@ -180,10 +202,11 @@ def save(
     new_document: Document | None = None,
     change: Change | None = None,
     reuse_version: int | None = None,
+    stop: bool = False,
 ) -> CheckResult:
-    """Write the check in one transaction and schedule the next one."""
+    """Write the check in one transaction and schedule the next one (none with `stop`)."""
     now = capture.fetched_at
-    due = next_check(
+    due = None if stop else next_check(
         now=now,
         first_seen=article.added_at or now,
         last_change_at=now if change is not None else article.last_change_at,

@@ -175,6 +175,15 @@ class SqlStore(StoreReads):
         with self._read() as conn:
             return [_article(r) for r in conn.execute(query)]
 
+    def rename_article(self, article_id: int, url: str) -> bool:
+        """Give the article its canonical URL; False when another article already has it."""
+        with self._write() as conn:
+            taken = conn.execute(select(t.articles.c.id).where(t.articles.c.url == url)).first()
+            if taken is not None:
+                return False
+            conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(url=url))
+        return True
+
     # -- checks ----------------------------------------------------------------------------
 
     def record_check(self, record: CheckRecord) -> Capture:
