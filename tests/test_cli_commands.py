@@ -8,18 +8,22 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jsonschema
 import pytest
+from rich.console import Console
 
 from articles import BYLINE, OTHER, OTHER_TITLE, PARAGRAPHS, TITLE
 from conftest import Cli
 from hostile import hostile_server
+from scrubwatch.cli.live import RunDisplay
 from scrubwatch.demo.outlet import FakeOutlet
-from scrubwatch.model import Capture, CaptureOutcome
+from scrubwatch.model import Article, Capture, CaptureOutcome, Change, ChangeKind, Severity
+from scrubwatch.pipeline import CheckResult
 from scrubwatch.store import SqlStore
 from scrubwatch.store.warc import WarcArchive
 
@@ -121,5 +125,32 @@ def test_run_stops_cleanly_on_sigterm(tmp_path: Path, outlet: FakeOutlet) -> Non
     finally:
         proc.kill()
     assert proc.returncode == 0, err
-    assert "Checked 1 article(s)" in out
+    assert "pass: 1 checked, 0 new, 0 failed, 0 changes" in out
     assert "Stopped cleanly." in out
+
+
+def test_run_display_shows_changes_and_escapes_page_text() -> None:
+    console = Console(record=True, width=100, force_terminal=True)
+    now = datetime(2025, 4, 21, 14, 5, tzinfo=UTC)
+    display = RunDisplay(console, now)
+    change = Change(
+        url="http://outlet.example/news/x",
+        outlet="outlet.example",
+        detected_at=now,
+        kind=ChangeKind.EDITED,
+        from_version=1,
+        to_version=2,
+        summary="quote by [bold]Liu Jianchao[/bold] removed \x1b[31m",
+        severity=Severity.SUBSTANTIVE,
+    )
+    capture = Capture(
+        article_id=1, fetched_at=now, url=change.url, outcome=CaptureOutcome.NEW_VERSION
+    )
+    article = Article(url=change.url, outlet_host="outlet.example", id=1)
+    display.on_result(CheckResult(article, capture, change))
+    console.print(display)
+    text = console.export_text()
+    assert "checks" in text and "1 (0 failed)" in text
+    assert "EDITED (substantive)" in text
+    assert "quote by [bold]Liu Jianchao[/bold] removed" in text  # shown, not interpreted
+    assert "\x1b[31m" not in console.export_text(styles=False)

@@ -8,9 +8,11 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scrubwatch.cli.app import app, err, out, settings_of
+from scrubwatch.cli.live import RunDisplay
 from scrubwatch.cli.render import render_change, safe
 from scrubwatch.cli.session import runner_session
 from scrubwatch.config import Settings
@@ -124,12 +126,24 @@ async def _run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-
-    def on_pass(report: PassReport) -> None:
-        if report.checked or report.new_articles:
-            print_report(report)
-
     async with runner_session(settings) as runner:
-        out.print("Watching; stop with Ctrl-C.", markup=False)
-        await runner.run_forever(stop, on_pass=on_pass)
+        display = RunDisplay(out, runner.clock.now())
+        if out.is_terminal:
+            with Live(display, console=out, refresh_per_second=2, transient=False):
+                await runner.run_forever(
+                    stop,
+                    on_pass=lambda report: display.on_pass(report, runner.clock.now()),
+                    on_result=display.on_result,
+                )
+        else:
+
+            def log_pass(report: PassReport) -> None:
+                if report.checked or report.new_articles:
+                    print(display.log_line(report, runner.clock.now()), flush=True)
+                for change in report.changes:
+                    line = f"  {change.kind.value} {change.url}: {change.summary}"
+                    print(safe(line), flush=True)
+
+            print("Watching; stop with Ctrl-C or SIGTERM.", flush=True)
+            await runner.run_forever(stop, on_pass=log_pass)
     out.print("Stopped cleanly.", markup=False)
