@@ -56,3 +56,23 @@ def test_missing_explicit_config_file_is_an_error(tmp_path: Path) -> None:
 def test_settings_are_immutable() -> None:
     with pytest.raises(AttributeError):
         Settings().concurrency = 2  # type: ignore[misc]
+
+
+def test_per_outlet_overrides_from_toml(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[outlets."sputnik.example"]\ninterval_scale = 0.5\nhorizon_days = 90\n'
+        '[outlets."slow.example"]\nmin_host_delay = 2\n'
+    )
+    settings = load_settings(environ={}, config_file=config)
+    assert settings.policy_for("www.sputnik.example").interval_scale == 0.5
+    assert settings.policy_for("sputnik.example").horizon_days == 90
+    assert settings.policy_for("slow.example").min_host_delay == 2
+    assert settings.policy_for("other.example").interval_scale == 1.0
+
+
+def test_unknown_outlet_override_is_an_error(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[outlets."a.example"]\nspeed = 3\n')
+    with pytest.raises(ConfigError, match="known keys"):
+        load_settings(environ={}, config_file=config)

@@ -45,3 +45,8 @@ def test_failures_back_off_exponentially_up_to_six_hours() -> None:
     delays = [retry_after_failure(now=T0, consecutive_failures=n) - T0 for n in (1, 2, 3, 30)]
     assert delays[:3] == [timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20)]
     assert delays[3] == timedelta(hours=6)
+
+
+def test_per_outlet_scale_shrinks_or_stretches_intervals() -> None:
+    assert _gap(timedelta(0), scale=0.5) == timedelta(minutes=7.5)
+    assert _gap(timedelta(days=20), scale=2.0) == timedelta(days=2)

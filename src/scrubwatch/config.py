@@ -21,6 +21,15 @@ ENV_PREFIX = "SCRUBWATCH_"
 
 
 @dataclass(frozen=True)
+class OutletPolicy:
+    """Per-outlet overrides (TOML `[outlets."host"]` tables)."""
+
+    interval_scale: float = 1.0  # multiplies every re-check interval: 0.5 = twice as often
+    horizon_days: float | None = None
+    min_host_delay: float | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a scrubwatch process can be told."""
 
@@ -47,7 +56,13 @@ class Settings:
     gone_after_failures: int = 6
     gone_after_hours: float = 48.0
     watch_terms: tuple[str, ...] = ()
+    outlets: Mapping[str, OutletPolicy] = field(default_factory=dict)  # by host, e.g. "a.com"
     debug: bool = False
+
+    def policy_for(self, host: str) -> OutletPolicy:
+        """The overrides for an outlet's host (with or without "www.")."""
+        bare = host.removeprefix("www.")
+        return self.outlets.get(host) or self.outlets.get(bare) or OutletPolicy()
 
     @property
     def database_url(self) -> str:
@@ -125,7 +140,21 @@ def _coerce(values: Mapping[str, Any]) -> Settings:
     return replace(defaults, **changes)
 
 
+def _outlet_policies(raw: Any) -> dict[str, OutletPolicy]:
+    if not isinstance(raw, Mapping):
+        raise ValueError("expected a table of outlets")
+    known = {f.name for f in fields(OutletPolicy)}
+    policies = {}
+    for host, table in raw.items():
+        if not isinstance(table, Mapping) or set(table) - known:
+            raise ValueError(f"outlet {host}: known keys are {', '.join(sorted(known))}")
+        policies[str(host).lower()] = OutletPolicy(**{k: float(v) for k, v in table.items()})
+    return policies
+
+
 def _convert(raw: Any, current: Any, name: str) -> Any:
+    if name == "outlets":
+        return _outlet_policies(raw)
     if name == "db":
         return str(raw) if raw else None
     if name == "contact":

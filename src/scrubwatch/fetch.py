@@ -102,7 +102,7 @@ class Fetcher:
         if gate is None:
             gate = HostGate(
                 concurrency=self._settings.per_host_concurrency,
-                min_delay=self._settings.min_host_delay,
+                min_delay=self._min_delay(url),
             )
             self._gates[origin] = gate
         return gate
@@ -154,9 +154,15 @@ class Fetcher:
         if verdict.crawl_delay is not None:
             gate = self.gate(url)
             wanted = min(verdict.crawl_delay, MAX_CRAWL_DELAY)
-            gate.min_delay = max(self._settings.min_host_delay, wanted)
+            gate.min_delay = max(self._min_delay(url), wanted)
         if not verdict.allowed:
             raise RobotsDisallowed(f"robots.txt of {_origin(url)} disallows {url}")
+
+    def _min_delay(self, url: str) -> float:
+        policy = self._settings.policy_for(urlsplit(url).netloc.lower())
+        if policy.min_host_delay is not None:
+            return policy.min_host_delay
+        return self._settings.min_host_delay
 
     async def _robots_txt(self, origin: str) -> tuple[int, bytes]:
         """Status and body of an origin's robots.txt, through the same pacing."""

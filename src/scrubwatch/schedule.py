@@ -33,14 +33,19 @@ def next_check(
     last_change_at: datetime | None = None,
     horizon: timedelta = timedelta(days=60),
     rng: random.Random | None = None,
+    scale: float = 1.0,
 ) -> datetime | None:
-    """The next time to check, or None when the article is past the horizon."""
+    """The next time to check, or None when the article is past the horizon.
+
+    `scale` stretches (>1) or shrinks (<1) every interval: a per-outlet override.
+    """
     age = now - first_seen
     if age >= horizon:
         return None
     interval = interval_for_age(age)
     if last_change_at is not None and now - last_change_at < AFTER_CHANGE:
         interval = min(interval, AFTER_CHANGE_INTERVAL)
+    interval *= scale
     if rng is not None:
         interval *= 1 + rng.uniform(-JITTER, JITTER)
     return now + interval

@@ -206,12 +206,19 @@ def save(
 ) -> CheckResult:
     """Write the check in one transaction and schedule the next one (none with `stop`)."""
     now = capture.fetched_at
-    due = None if stop else next_check(
-        now=now,
-        first_seen=article.added_at or now,
-        last_change_at=now if change is not None else article.last_change_at,
-        horizon=timedelta(days=services.settings.horizon_days),
-        rng=services.rng,
+    policy = services.settings.policy_for(article.outlet_host)
+    horizon = policy.horizon_days or services.settings.horizon_days
+    due = (
+        None
+        if stop
+        else next_check(
+            now=now,
+            first_seen=article.added_at or now,
+            last_change_at=now if change is not None else article.last_change_at,
+            horizon=timedelta(days=horizon),
+            rng=services.rng,
+            scale=policy.interval_scale,
+        )
     )
     record = CheckRecord(
         article=article,
