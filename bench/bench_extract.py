@@ -1,0 +1,180 @@
+"""Extraction quality, stability and speed on the real pages of `../shared/data`.
+
+Parts (pick with --parts, default all):
+  f1         word-token precision/recall/F1 per folder and per language, ours vs trafilatura
+  meta       title / authors / date accuracy on newspaper4k's metadata gold, ours vs trafilatura
+  stability  5 chrome-only mutations per page; share that change the extracted text
+  speed      pages/s of full extraction, of the fast re-check path, and of trafilatura
+
+Usage: .venv/bin/python bench/bench_extract.py [--parts f1,meta,stability,speed] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import py3langid
+import trafilatura
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_extract_corpus import DATA, FOLDERS, Page, pages, prf
+from bench_extract_mutations import MUTATIONS, roundtrip
+
+from scrubwatch.extract import extract_document
+from scrubwatch.extract.fastpath import make_hint, unchanged
+
+
+def _ours(page: Page) -> str:
+    return extract_document(page.body).text
+
+
+def _theirs(page: Page) -> str:
+    return trafilatura.extract(page.body) or ""
+
+
+def _language(page: Page) -> str:
+    code, _ = py3langid.classify(page.gold[:2000]) if page.gold.strip() else ("?", 0)
+    return str(code)
+
+
+def _table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        cells = [f"{c:.3f}" if isinstance(c, float) else str(c) for c in row]
+        print("| " + " | ".join(cells) + " |")
+
+
+def part_f1(corpus: list[Page]) -> None:
+    """Mean per-page P/R/F1 per folder and per language (of the gold text)."""
+    scores: dict[str, list[tuple[float, ...]]] = defaultdict(list)
+    for page in corpus:
+        ours, theirs = prf(_ours(page), page.gold), prf(_theirs(page), page.gold)
+        for key in (page.folder, f"lang:{_language(page)}", "ALL"):
+            scores[key].append((*ours, *theirs))
+    rows = []
+    for key in [*FOLDERS, *sorted(k for k in scores if k.startswith("lang:")), "ALL"]:
+        if key not in scores:
+            continue
+        columns = list(zip(*scores[key], strict=True))
+        means = [statistics.fmean(c) for c in columns]
+        rows.append([key, len(scores[key]), *means])
+    header = ["group", "pages", "our P", "our R", "our F1", "traf P", "traf R", "traf F1"]
+    _table("Word-token F1 (mean per page)", header, rows)
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def part_meta(corpus: list[Page]) -> None:
+    """Share of gold titles, dates and authors each extractor gets right."""
+    hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # ours, theirs, n
+    for page in corpus:
+        if not page.metadata:
+            continue
+        doc = extract_document(page.body)
+        theirs = trafilatura.bare_extraction(page.body, with_metadata=True)
+        t_title = getattr(theirs, "title", None)
+        t_date, t_author = getattr(theirs, "date", None), getattr(theirs, "author", None)
+        gold_title = page.metadata.get("title")
+        if gold_title:
+            row = hits["title"]
+            row[0] += _norm(doc.title) == _norm(gold_title)
+            row[1] += _norm(t_title) == _norm(gold_title)
+            row[2] += 1
+        gold_date = str(page.metadata.get("publish_date") or "")[:10]
+        if gold_date:
+            row = hits["date (day)"]
+            row[0] += (doc.published or "")[:10] == gold_date
+            row[1] += str(t_date or "")[:10] == gold_date
+            row[2] += 1
+        authors = page.metadata.get("authors") or []
+        if isinstance(authors, list) and authors:
+            row = hits["first author"]
+            row[0] += _norm(authors[0]) in _norm(doc.byline)
+            row[1] += _norm(authors[0]) in _norm(t_author)
+            row[2] += 1
+    rows = [[k, v[2], v[0] / v[2], v[1] / v[2]] for k, v in hits.items() if v[2]]
+    _table("Metadata accuracy (newspaper4k gold)", ["field", "pages", "ours", "trafilatura"], rows)
+
+
+def part_stability(corpus: list[Page]) -> None:
+    """Share of chrome-only mutations that change the extracted text, per mutation."""
+    changed: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for index, page in enumerate(corpus):
+        base = roundtrip(page.body)
+        if base is None:
+            continue
+        ours, theirs = extract_document(base).text, trafilatura.extract(base) or ""
+        for name, mutate in MUTATIONS.items():
+            mutated = mutate(base, index)
+            row = changed[name]
+            row[0] += extract_document(mutated).text != ours
+            row[1] += (trafilatura.extract(mutated) or "") != theirs
+            row[2] += 1
+    total = [sum(v[i] for v in changed.values()) for i in range(3)]
+    rows = [[k, v[2], f"{v[0] / v[2]:.2%}", f"{v[1] / v[2]:.2%}"] for k, v in changed.items()]
+    rows.append(["ALL", total[2], f"{total[0] / total[2]:.2%}", f"{total[1] / total[2]:.2%}"])
+    _table("Stability: mutations that change the text", ["mutation", "n", "ours", "traf"], rows)
+
+
+def _rate(step: Callable[[Page], object], corpus: list[Page]) -> float:
+    start = time.perf_counter()
+    for page in corpus:
+        step(page)
+    return len(corpus) / (time.perf_counter() - start)
+
+
+def part_speed(corpus: list[Page]) -> None:
+    """Pages per second: full extraction, fast path (same page, its own hint), trafilatura."""
+    hints = {}
+    for page in corpus:
+        hint = make_hint(page.body, None, extract_document(page.body))
+        if hint is not None:
+            hints[page.name] = hint
+    hinted = [p for p in corpus if p.name in hints]
+    full = _rate(lambda p: extract_document(p.body), corpus)
+    theirs = _rate(lambda p: trafilatura.extract(p.body), corpus)
+    fast = _rate(lambda p: unchanged(p.body, None, hints[p.name]), hinted)
+    confirmed = sum(unchanged(p.body, None, hints[p.name]) for p in hinted)
+    rows = [
+        ["ours, full extraction", len(corpus), full, 1.0],
+        ["trafilatura.extract", len(corpus), theirs, theirs / full],
+        ["ours, fast path (unchanged)", len(hinted), fast, fast / full],
+    ]
+    _table("Speed (pages/s; ratio to our full extraction)", ["path", "pages", "pages/s", "×"], rows)
+    print(f"\nfast path: hints for {len(hinted)}/{len(corpus)} pages, confirmed {confirmed}")
+
+
+PARTS = {"f1": part_f1, "meta": part_meta, "stability": part_stability, "speed": part_speed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated parts")
+    parser.add_argument("--limit", type=int, default=None, help="at most N pages per folder")
+    parser.add_argument("--folders", default=",".join(FOLDERS), help="comma-separated folders")
+    args = parser.parse_args()
+    if not DATA.exists():
+        sys.exit(f"no evaluation data at {DATA}")
+    logging.disable(logging.WARNING)
+    corpus = pages(tuple(args.folders.split(",")), args.limit)
+    print(f"{len(corpus)} pages from {DATA}")
+    for name in args.parts.split(","):
+        started = time.perf_counter()
+        PARTS[name](corpus)
+        print(f"\n({name}: {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
