@@ -50,3 +50,10 @@ def test_failures_back_off_exponentially_up_to_six_hours() -> None:
 def test_per_outlet_scale_shrinks_or_stretches_intervals() -> None:
     assert _gap(timedelta(0), scale=0.5) == timedelta(minutes=7.5)
     assert _gap(timedelta(days=20), scale=2.0) == timedelta(days=2)
+
+
+def test_failure_retries_are_jittered() -> None:
+    rng = random.Random(3)
+    delays = {retry_after_failure(now=T0, consecutive_failures=2, rng=rng) - T0 for _ in range(20)}
+    assert len(delays) > 1
+    assert all(timedelta(minutes=9) <= d <= timedelta(minutes=11) for d in delays)

@@ -63,11 +63,16 @@ FAILURE_FIRST_RETRY = timedelta(minutes=5)
 FAILURE_MAX_RETRY = timedelta(hours=6)
 
 
-def retry_after_failure(*, now: datetime, consecutive_failures: int) -> datetime:
-    """When to retry after a failed fetch: 5 min, doubling per failure in a row, at most 6 h.
+def retry_after_failure(
+    *, now: datetime, consecutive_failures: int, rng: random.Random | None = None
+) -> datetime:
+    """When to retry after a failed fetch: 5 min, doubling per failure in a row, at most 6 h,
+    with jitter so the articles of a host that went down together do not retry together.
 
     A struggling server gets room to recover, and a failure is never mistaken for a deletion.
     """
     exponent = max(consecutive_failures - 1, 0)
-    delay = FAILURE_FIRST_RETRY * (1 << min(exponent, 16))
-    return now + min(delay, FAILURE_MAX_RETRY)
+    delay = min(FAILURE_FIRST_RETRY * (1 << min(exponent, 16)), FAILURE_MAX_RETRY)
+    if rng is not None:
+        delay *= 1 + rng.uniform(-JITTER, JITTER)
+    return now + delay

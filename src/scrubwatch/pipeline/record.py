@@ -153,7 +153,7 @@ def record_failure(
     )
     capture = replace(capture, outcome=CaptureOutcome.FAILED, error=error)
     failures = article.consecutive_failures + 1
-    retry = retry_after_failure(now=fetched_at, consecutive_failures=failures)
+    retry = retry_after_failure(now=fetched_at, consecutive_failures=failures, rng=services.rng)
     asked = (
         retry_after_seconds(dict(capture.headers).get("Retry-After")) if capture.status else None
     )
