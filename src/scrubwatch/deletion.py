@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz
 
 from scrubwatch.model import DeletionKind, Document
-from scrubwatch.text import fold
+from scrubwatch.text import fold, split_sentences
 
 # Phrases of "not found" pages, written naturally and folded once below. A handful of languages;
 # more are added here. Strong phrases are trusted in a title; weak ones, which a headline
@@ -76,6 +76,9 @@ _SHORT_PAGE_CHARS = 600
 # "Nearly empty": under this many characters and under this share of the previous text.
 _EMPTIED_CHARS = 150
 _EMPTIED_SHARE = 0.25
+# Leftovers under the article's headline: shorter than half the article and without any of
+# its sentences. A real edit, however heavy, keeps some sentence of the text it edits.
+_LEFTOVER_SHARE = 0.5
 # An article that moved keeps its text: at least this similar (rapidfuzz ratio, 0-100) to
 # the previous version, allowing for an edit made along the way.
 _SAME_ARTICLE = 70.0
@@ -117,12 +120,15 @@ def classify_gone(
     if status != 200:
         return None
     # A short brief that happens to say "not found" is still the article it was.
-    if (
-        document is not None
-        and (is_not_found_page(document) or (probe is not None and is_probe_page(document, probe)))
-        and (previous is None or not same_article(document, previous))
-    ):
-        return DeletionKind.SOFT_404, target
+    if document is not None and (previous is None or not same_article(document, previous)):
+        if is_not_found_page(document):
+            return DeletionKind.SOFT_404, target
+        if probe is not None and is_probe_page(document, probe):
+            # The site's chrome with nothing in it: under the article's own headline that is
+            # the article emptied; under any other, the site's "not found" page.
+            if target is None and previous is not None and _same_title(document, previous):
+                return DeletionKind.EMPTIED, None
+            return DeletionKind.SOFT_404, target
     if target is not None:
         return _judge_redirect(target, document, previous)
     if previous is not None and not previous.is_empty and _is_emptied(document, previous):
@@ -172,28 +178,48 @@ def is_not_found_page(document: Document) -> bool:
 
 
 def is_probe_page(document: Document, probe: Document) -> bool:
-    """Whether a page is the site's "not found" page, judged by its likeness to the probe.
+    """Whether a page is what the site shows for a missing URL, judged by its likeness to
+    the probe (the page of a surely-missing URL on the same host).
 
-    Title and body are compared together: a real article shares the site's chrome and
-    perhaps its title pattern with the probe, but never its body, so its body keeps it far
-    from the probe. The probe may echo the missing path ("/politics/abc was not found"),
-    hence "nearly" rather than "exactly" the same.
+    Bodies are compared: a real article may share the site's chrome and title pattern with
+    the probe, but its own text keeps its body far from the probe's. Only when both bodies
+    are empty do the titles decide. "Nearly" the same, since the probe may echo the missing
+    path ("/politics/abc was not found").
     """
-    page, model = _page_print(document), _page_print(probe)
-    if not page or not model:
-        return False
-    return fuzz.ratio(page, model) >= _SAME_AS_PROBE
+    page, model = _without_paths(document.text), _without_paths(probe.text)
+    if not page and not model:
+        return fold(document.title or "") == fold(probe.title or "") != ""
+    return bool(page and model) and fuzz.ratio(page, model) >= _SAME_AS_PROBE
 
 
-def _page_print(document: Document) -> str:
-    return f"{fold(document.title or '')}\n{fold(document.text)[:_COMPARED_CHARS]}".strip()
+def _without_paths(text: str) -> str:
+    """Folded text without URL-like words, which a not-found page may echo."""
+    return " ".join(w for w in fold(text)[:_COMPARED_CHARS].split() if "/" not in w)
+
+
+def _same_title(document: Document, previous: Document) -> bool:
+    return fold(document.title or "") == fold(previous.title or "") != ""
 
 
 def _is_emptied(document: Document | None, previous: Document) -> bool:
+    """No article body any more: nothing, a scrap, or only leftovers of the page under the
+    same headline (byline box, teasers) sharing no sentence with the article."""
     if document is None or document.is_empty:
         return True
     now, before = len(fold(document.text)), len(fold(previous.text))
-    return now < _EMPTIED_CHARS and now < before * _EMPTIED_SHARE
+    if now < _EMPTIED_CHARS and now < before * _EMPTIED_SHARE:
+        return True
+    return (
+        _same_title(document, previous)
+        and now < before * _LEFTOVER_SHARE
+        and not _shared_sentences(document, previous)
+    )
+
+
+def _shared_sentences(document: Document, previous: Document) -> bool:
+    language = document.language or previous.language
+    old = {fold(s) for s in split_sentences(previous.text, language)}
+    return any(fold(s) in old for s in split_sentences(document.text, language))
 
 
 def same_article(document: Document, previous: Document) -> bool:
@@ -201,7 +227,7 @@ def same_article(document: Document, previous: Document) -> bool:
     if document.is_empty or previous.is_empty:
         return False
     score = fuzz.ratio(fold(document.text)[:_COMPARED_CHARS], fold(previous.text)[:_COMPARED_CHARS])
-    same_title = fold(document.title or "") == fold(previous.title or "") != ""
+    same_title = _same_title(document, previous)
     return score >= (_SAME_ARTICLE_SAME_TITLE if same_title else _SAME_ARTICLE)
 
 

@@ -106,7 +106,7 @@ def _pair_leftovers(
 def is_cosmetic(before: str, after: str, language: str | None) -> bool:
     """True when only spelling, punctuation, whitespace, casing or diacritics differ.
 
-    Figures and quoted passages must be the same, and every changed word must be a typo of
+    Figures must be the same, quotations as many, and every changed word must be a typo of
     the other: a letter or two apart, never a digit, never a prefix or suffix added
     ("legal" -> "illegal", "company" -> "companies" change the meaning).
     """
@@ -114,7 +114,9 @@ def is_cosmetic(before: str, after: str, language: str | None) -> bool:
         map(number_key, find_numbers(after))
     ):
         return False
-    if Counter(map(fold, find_quotes(before))) != Counter(map(fold, find_quotes(after))):
+    # The same number of quotations: a quote turned into paraphrase is not cosmetic. Their
+    # words are checked with all the others below, so a typo fixed inside one still is.
+    if len(find_quotes(before)) != len(find_quotes(after)):
         return False
     old_words = _WORD.findall(fold(before, language))
     new_words = _WORD.findall(fold(after, language))

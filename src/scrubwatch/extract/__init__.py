@@ -1,9 +1,10 @@
 """Extraction: the bytes of one capture to the article they show (a `Document`).
 
 Pure: bytes in, a `Document` out, no I/O. The page is decoded once (`charset`), parsed once
-with lxml, and that one tree is handed to trafilatura (body, byline, published date) and
-htmldate (updated date) and read for the headline, language and canonical URL (`metadata`);
-`body` turns trafilatura's output into paragraphs.
+with lxml, and that one tree is handed to trafilatura (body), to trafilatura's metadata
+readers and htmldate (byline, published date; one date pass), and read directly for the
+headline, language, updated date and canonical URL (`metadata`); `body` turns trafilatura's
+output into paragraphs.
 
 Two promises the rest of scrubwatch relies on:
 - Stability: page chrome (menus, "most read" lists, clocks, ads, banners, footers) never
@@ -33,6 +34,7 @@ __all__ = ["decode_html", "extract_document"]
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_NO_CREDITS = metadata.Credits(None, None, None)
 
 
 def _guarded(what: str, default: T, step: Callable[[], T]) -> T:
@@ -57,16 +59,25 @@ def _parse(text: str) -> HtmlElement | None:
 
 
 def _trafilatura(tree: HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
+    # Metadata is read separately (`metadata.credits`): trafilatura's own pass runs readers we
+    # never use and cost about as much as the body extraction itself.
     result = trafilatura.bare_extraction(
         tree,
         url=url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         include_images=False,
-        date_extraction_params=metadata.published_date_params(),
     )
     return result if isinstance(result, trafilatura.settings.Document) else None
+
+
+def _language(tree: HtmlElement, paragraphs: tuple[str, ...]) -> str | None:
+    language = _guarded("language", None, lambda: metadata.declared_language(tree))
+    if language is None:
+        joined = "\n".join(paragraphs)
+        language = _guarded("langid", None, lambda: metadata.detected_language(joined))
+    return language
 
 
 def extract_document(
@@ -81,26 +92,21 @@ def extract_document(
     tree = _guarded("parse", None, lambda: _parse(text))
     if tree is None:
         return Document()
-    title = _guarded("title", None, lambda: metadata.extract_title(tree))
+    credits = _guarded("credits", _NO_CREDITS, lambda: metadata.credits(tree, url))
+    title = _guarded("title", None, lambda: metadata.extract_title(tree)) or credits.title
     found = _guarded("body", None, lambda: _trafilatura(tree, url))
     paragraphs: tuple[str, ...] = ()
     if found is not None:
-        title = title or metadata.clean_text(found.title) or None
         paragraphs = _guarded("paragraphs", (), lambda: paragraphs_from(found.body, title))
     if _guarded("listing", False, lambda: looks_like_listing(tree, paragraphs)):
         paragraphs = ()
-    published = str(found.date) if found is not None and found.date else None
-    byline = metadata.clean_text(found.author) if found is not None else ""
-    language = _guarded("language", None, lambda: metadata.declared_language(tree))
-    if language is None:
-        joined = "\n".join(paragraphs)
-        language = _guarded("langid", None, lambda: metadata.detected_language(joined))
+    published = credits.published
     return Document(
         title=title,
-        byline=byline or None,
+        byline=credits.byline,
         published=published,
-        updated=_guarded("updated", None, lambda: metadata.updated_date(tree, url, published)),
-        language=language,
+        updated=_guarded("updated", None, lambda: metadata.updated_date(tree, published)),
+        language=_language(tree, paragraphs),
         canonical_url=_guarded("canonical", None, lambda: metadata.canonical_url(tree, url)),
         paragraphs=paragraphs,
     )

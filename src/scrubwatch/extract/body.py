@@ -22,7 +22,7 @@ _CONTAINERS = {"list", "quote", "div", "table", "body", "section"}
 # Chrome paragraphs are short; a long paragraph that merely starts like one is kept.
 _MAX_CHROME_WORDS = 40
 # Captions and credits are short; repeated paragraphs longer than this are kept.
-_MAX_DEDUP_WORDS = 40
+_MAX_DEDUP_WORDS = 20
 _CHROME_PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -64,6 +64,9 @@ def _blocks(element: _Element) -> Iterator[str]:
             yield from _blocks(child)
         else:
             yield _text(child)
+        # Text after a block, loose in its container, is article text too.
+        if child.tail and child.tail.strip():
+            yield clean_text(child.tail)
 
 
 def is_chrome(paragraph: str) -> bool:

@@ -51,6 +51,12 @@ def _sources(tree: HtmlElement, keys: set[str]) -> dict[str, HtmlElement]:
     return found
 
 
+def _longer_than(text: str, limit: int) -> bool:
+    """len(clean_text(text)) > limit, without cleaning a whole article's text to find out."""
+    visible = len(text) - sum(text.count(space) for space in " \n\t\r")
+    return visible > limit or len(clean_text(text)) > limit
+
+
 def _is_teaser(element: HtmlElement) -> bool:
     """True when the element sits in a small box with one linked headline (a teaser)."""
     box = element
@@ -59,7 +65,7 @@ def _is_teaser(element: HtmlElement) -> bool:
         if parent is None or parent.tag in ("body", "html"):
             return False
         box = parent
-        if len(clean_text(box.text_content())) > _MAX_TEASER_CHARS:
+        if _longer_than(box.text_content(), _MAX_TEASER_CHARS):
             return False
         if len(box.xpath(_LINKED_HEADING)) == 1:
             return True

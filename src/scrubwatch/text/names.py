@@ -43,7 +43,8 @@ _HEAD_NOUNS = (
 _NAME_RUN = re.compile(rf"{NAME}(?:[ \u00a0]+(?:{_HEAD_NOUNS})(?!\w))?")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _AFTER_POSSESSIVE = re.compile(r"(?<=['’]s)[ \u00a0]+")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;]|[\"“”«»„‘’'—–-])\s*$")
+# What may stand (before spaces) in front of a word that opens a sentence or a quotation.
+_SENTENCE_ENDS = frozenset(".!?…:;\"“”«»„‘’'—–-։。！？؟")
 
 # Capitalised words that are not names: they are stripped from the front of a run and never
 # count as a name on their own. Lowercase keys, matched case-insensitively.
@@ -92,9 +93,18 @@ def find_names(text: str) -> list[NameSpan]:
     return spans
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    # Only the few characters before the word are looked at: scanning the whole text before
+    # every name would make long paragraphs quadratic.
+    before = text[max(0, start - 40) : start].rstrip()
+    if not before:
+        return start - 40 <= 0 or not text[:start].strip()
+    return before[-1] in _SENTENCE_ENDS
+
+
 def _trim(text: str, start: int, run: str) -> NameSpan | None:
     words = run.split()
-    initial = _SENTENCE_START.search(text[:start]) is not None
+    initial = _opens_sentence(text, start)
     while words and is_stopword(_POSSESSIVE.sub("", words[0])):
         start = text.index(words[1], start) if len(words) > 1 else start
         words = words[1:]

@@ -32,6 +32,8 @@ _OPENERS: dict[str, str] = {
 # after a space or punctuation and only close before one.
 _AMBIGUOUS = frozenset("'’‘\"”»")
 _MAX_QUOTE = 2000
+_MAX_DEPTH = 6
+_MARKS = frozenset(_OPENERS) | frozenset("".join(_OPENERS.values()))
 
 
 def _in_word(char: str) -> bool:
@@ -56,11 +58,20 @@ def _may_close(text: str, i: int) -> bool:
 
 
 def _scan(text: str, start: int) -> tuple[list[tuple[int, int]], int | None]:
-    """Outermost quote spans from `start`, and the position of an opener never closed."""
+    """Outermost quote spans from `start`, and the position of an opener never closed.
+
+    An opener left open longer than `_MAX_QUOTE` characters is dropped as it goes (it was an
+    apostrophe or a typo), and nesting deeper than `_MAX_DEPTH` is ignored, so a page full
+    of stray marks costs linear time, not quadratic.
+    """
     stack: list[tuple[str, int]] = []
     spans: list[tuple[int, int]] = []
     for i in range(start, len(text)):
         char = text[i]
+        while stack and i - stack[0][1] > _MAX_QUOTE:
+            del stack[0]
+        if char not in _MARKS:
+            continue
         level = next(
             (n for n in range(len(stack) - 1, -1, -1) if char in stack[n][0]),
             None,
@@ -73,7 +84,7 @@ def _scan(text: str, start: int) -> tuple[list[tuple[int, int]], int | None]:
             if not stack:
                 spans.append((opened + 1, i))
             continue
-        if char in _OPENERS and _may_open(text, i):
+        if char in _OPENERS and len(stack) < _MAX_DEPTH and _may_open(text, i):
             stack.append((_OPENERS[char], i))
     return spans, (stack[0][1] if stack else None)
 
