@@ -1,4 +1,5 @@
-"""The store contract: what the pipeline and the faces rely on, on a real SQLite file."""
+"""The store contract: what the pipeline and the faces rely on, on real SQLite and
+PostgreSQL databases."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from databases import database_url
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -32,11 +34,13 @@ T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
 URL = "https://news.example/a/zangezur"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    opened = SqlStore.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    yield opened
-    opened.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """The same contract, on both backends, so they cannot drift."""
+    with database_url(request.param, tmp_path) as url:
+        opened = SqlStore.open(url)
+        yield opened
+        opened.close()
 
 
 def _article(store: SqlStore) -> Article:
