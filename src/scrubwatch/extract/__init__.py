@@ -92,7 +92,9 @@ def extract_document(
     tree = _guarded("parse", None, lambda: _parse(text))
     if tree is None:
         return Document()
-    credits = _guarded("credits", _NO_CREDITS, lambda: metadata.credits(tree, url))
+    credits = _guarded("credits", _NO_CREDITS, lambda: metadata.credits(tree))
+    date_url = credits.url or url
+    published = _guarded("published", None, lambda: metadata.published_date(tree, date_url))
     title = _guarded("title", None, lambda: metadata.extract_title(tree)) or credits.title
     found = _guarded("body", None, lambda: _trafilatura(tree, url))
     paragraphs: tuple[str, ...] = ()
@@ -100,7 +102,6 @@ def extract_document(
         paragraphs = _guarded("paragraphs", (), lambda: paragraphs_from(found.body, title))
     if _guarded("listing", False, lambda: looks_like_listing(tree, paragraphs)):
         paragraphs = ()
-    published = credits.published
     return Document(
         title=title,
         byline=credits.byline,

@@ -26,6 +26,11 @@ _LINKED_HEADING = (
     "[.//a[@href and not(starts-with(@href, '#'))] or ancestor::a[@href]]"
 )
 _MAX_TEASER_CHARS = 600
+# An anchor that leads to another page; "javascript:" and "#..." anchors are script hooks.
+_NAVIGATES = (
+    "@href and not(starts-with(normalize-space(@href), 'javascript:'))"
+    " and not(starts-with(normalize-space(@href), '#'))"
+)
 
 
 def _sources(tree: HtmlElement, keys: set[str]) -> dict[str, HtmlElement]:
@@ -74,9 +79,10 @@ def _is_teaser(element: HtmlElement) -> bool:
 
 def _linked_chars(element: HtmlElement) -> int:
     """How many characters of the element's text are link text."""
-    if element.xpath("boolean(ancestor::a)"):
+    if element.xpath(f"boolean(ancestor::a[{_NAVIGATES}])"):
         return len(clean_text(element.text_content()))
-    return sum(len(clean_text(link.text_content())) for link in element.iter("a"))
+    links = element.xpath(f".//a[{_NAVIGATES}]")
+    return sum(len(clean_text(link.text_content())) for link in links)
 
 
 def looks_like_listing(tree: HtmlElement, paragraphs: tuple[str, ...]) -> bool:

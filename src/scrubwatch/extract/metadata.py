@@ -172,19 +172,19 @@ def updated_date(tree: HtmlElement, published: str | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Credits:
-    """What trafilatura's metadata readers and htmldate say: headline, byline, published day."""
+    """What trafilatura's metadata readers say: headline, byline, the URL the page declares."""
 
     title: str | None
     byline: str | None
-    published: str | None
+    url: str | None
 
 
-def credits(tree: HtmlElement, url: str | None) -> Credits:
-    """Headline, byline and published day, each read once.
+def credits(tree: HtmlElement) -> Credits:
+    """Headline, byline and declared URL from trafilatura's metadata readers.
 
-    The same readers `trafilatura.bare_extraction(with_metadata=True)` chains, minus the
-    ones we never use (categories, tags, licence, site name) and minus its title search
-    when the metadata has one; published dates come from one htmldate pass.
+    The readers `trafilatura.bare_extraction(with_metadata=True)` chains, minus the ones we
+    never use (categories, tags, licence, site name, its title search when the metadata has
+    a title) and minus its date pass: `published_date` runs htmldate once, ourselves.
     """
     found = traf_metadata.examine_meta(tree)
     if found.author and " " not in found.author:
@@ -192,12 +192,12 @@ def credits(tree: HtmlElement, url: str | None) -> Credits:
     with contextlib.suppress(Exception):  # its JSON-LD reader has crashed on odd scripts
         found = traf_metadata.extract_meta_json(tree, found)
     author = found.author or traf_metadata.extract_author(tree)
-    date = htmldate.find_date(
-        tree,
-        url=found.url or url,
-        original_date=True,
-        extensive_search=True,
-        outputformat=_DATE_FORMAT,
+    return Credits(clean_text(found.title) or None, clean_text(author) or None, found.url)
+
+
+def published_date(tree: HtmlElement, url: str | None) -> str | None:
+    """The published day (YYYY-MM-DD): htmldate's search for the original date."""
+    found = htmldate.find_date(
+        tree, url=url, original_date=True, extensive_search=True, outputformat=_DATE_FORMAT
     )
-    title = clean_text(found.title) or None
-    return Credits(title, clean_text(author) or None, str(date) if date else None)
+    return str(found) if found else None

@@ -1,0 +1,226 @@
+"""The fast re-check path: is a re-fetched page's article provably the one we extracted?
+
+Most re-checks find an unchanged article inside a page whose bytes changed (clocks, ads,
+"most popular"). A full extraction costs tens of milliseconds; this path parses the page
+with lexbor (selectolax), walks to the element that held the article last time, and
+compares a hash of it with the one remembered in a `FastHint`.
+
+The answer is one-sided: `unchanged` says True only when the article region is identical in
+structure and text (attributes other than `class` are ignored, so random ad ids do not
+matter) and every other part of the page that feeds the Document's metadata is identical
+too: the `<head>` metadata, JSON-LD, `<h1>`s, byline and date elements. Anything else (the
+region moved and cannot be found exactly once, it changed, the metadata changed) is doubt,
+and doubt means False: the caller runs the full extraction.
+
+What it cannot see, by design: a date printed as free text outside the region (the
+published date is also searched for in the page text) changing while the region stays
+identical. The region is chosen generously (the enclosing `<article>` when there is one) to
+keep that rare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scrubwatch.extract.charset import decode_html
+from scrubwatch.model import Document
+
+__all__ = ["FastHint", "make_hint", "unchanged"]
+
+_HINT_VERSION = 1
+# Elements whose content never reaches a Document (trafilatura drops them), so churn in them
+# (ad scripts with tokens, inline styles) need not defeat the fast path.
+_SKIP = frozenset({"script", "style", "template", "noscript", "-comment"})
+_CANDIDATE_TAGS = frozenset({"article", "main", "section", "div", "td", "body", "form"})
+_KEY_CHARS = 40
+# Climbing from the tightest container: take the parent when it adds little besides it.
+_CLIMB_RATIO = 1.3
+_CLIMB_LEVELS = 3
+_METADATA_KEYS = re.compile(
+    r"title|site_name|author|creator|byline|date|time|modified|published|locale|lang|url|type",
+    re.IGNORECASE,
+)
+# Every element outside the region that extraction reads metadata from.
+_CONTEXT_SELECTORS = (
+    "h1",
+    "time",
+    "[class*=author], [class*=byline], [rel=author], [itemprop*=author]",
+    "[class*=date], [id*=date], [itemprop*=date], [class*=dateline]",
+    "script[type='application/ld+json']",
+    "link[rel=canonical]",
+)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class FastHint:
+    """Where the article sat in a page and what it hashed to; plain JSON-serialisable data."""
+
+    path: tuple[tuple[str, int], ...]  # (tag, index among same-tag siblings) from <html>
+    region_sha: str
+    context_sha: str
+
+    def to_json(self) -> dict[str, object]:
+        """The hint as JSON-ready data."""
+        return {
+            "v": _HINT_VERSION,
+            "path": [[tag, index] for tag, index in self.path],
+            "region": self.region_sha,
+            "context": self.context_sha,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> FastHint:
+        """A hint from `to_json` data; ValueError when it is not one (or an older format)."""
+        path, region, context = data.get("path"), data.get("region"), data.get("context")
+        if data.get("v") != _HINT_VERSION or not isinstance(path, list):
+            raise ValueError("not a fast-path hint of this version")
+        if not (isinstance(region, str) and isinstance(context, str)):
+            raise ValueError("fast-path hint without hashes")
+        steps = []
+        for step in path:
+            if not (isinstance(step, list) and len(step) == 2):
+                raise ValueError("bad step in fast-path hint")
+            tag, index = step
+            if not (isinstance(tag, str) and isinstance(index, int)):
+                raise ValueError("bad step in fast-path hint")
+            steps.append((tag, index))
+        return cls(tuple(steps), region, context)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _parse(body: bytes, content_type: str | None) -> LexborHTMLParser | None:
+    text = decode_html(body, content_type)
+    if not text.strip():
+        return None
+    tree = LexborHTMLParser(text)
+    return tree if tree.body is not None else None
+
+
+def _tokens(node: LexborNode) -> Iterator[str]:
+    """The region as a token stream: tags with classes, closers and whitespace-folded text."""
+    stack: list[Iterator[LexborNode]] = [iter([node])]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            yield ">"
+            continue
+        tag = child.tag or ""
+        if tag == "-text":
+            yield _SPACE.sub(" ", child.text_content or "")
+        elif tag not in _SKIP and not tag.startswith("-"):
+            yield f"<{tag}.{child.attributes.get('class') or ''}"
+            stack.append(child.iter(include_text=True))
+
+
+def _region_sha(node: LexborNode) -> str:
+    digest = hashlib.sha256()
+    for token in _tokens(node):
+        digest.update(token.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def _context_sha(tree: LexborHTMLParser) -> str:
+    """Hash of everything outside the region that extraction reads metadata from."""
+    parts: list[str] = []
+    root = tree.root
+    if root is not None:
+        parts.append(f"lang={root.attributes.get('lang')}")
+    for node in tree.css("title, meta"):
+        attrs = node.attributes
+        key = " ".join(str(attrs.get(a) or "") for a in ("name", "property", "itemprop"))
+        key += " " + str(attrs.get("http-equiv") or "")
+        if node.tag == "title" or _METADATA_KEYS.search(key) or "charset" in attrs:
+            parts.append(f"{node.tag}|{key}|{attrs.get('content')}|{node.text(deep=True)}")
+    for selector in _CONTEXT_SELECTORS:
+        for node in tree.css(selector):
+            attrs = node.attributes
+            parts.append(f"{selector}|{attrs.get('datetime')}|{attrs.get('href')}")
+            parts.append(_SPACE.sub(" ", node.text(deep=True, separator=" ")))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _path(node: LexborNode) -> tuple[tuple[str, int], ...]:
+    steps: list[tuple[str, int]] = []
+    current: LexborNode | None = node
+    while current is not None and current.parent is not None and current.tag != "html":
+        parent = current.parent
+        same = [c for c in parent.iter() if c.tag == current.tag]
+        steps.append((current.tag or "", next(i for i, c in enumerate(same) if c == current)))
+        current = parent
+    return tuple(reversed(steps))
+
+
+def _follow(tree: LexborHTMLParser, path: tuple[tuple[str, int], ...]) -> LexborNode | None:
+    node = tree.root
+    for tag, index in path:
+        if node is None:
+            return None
+        same = [c for c in node.iter() if c.tag == tag]
+        node = same[index] if 0 <= index < len(same) else None
+    return node
+
+
+def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
+    """The smallest element holding every paragraph, widened to its article if close by."""
+    keys = [_squeeze(p.replace(" | ", ""))[:_KEY_CHARS] for p in document.paragraphs]
+    body = tree.body
+    if body is None or not keys:
+        return None
+    best: tuple[int, LexborNode] | None = None
+    for node in [body, *body.traverse()]:
+        if node.tag not in _CANDIDATE_TAGS:
+            continue
+        text = _squeeze(node.text(deep=True, separator=""))
+        if (best is None or len(text) < best[0]) and all(k in text for k in keys):
+            best = (len(text), node)
+    if best is None:
+        return None
+    size, region = best
+    for _ in range(_CLIMB_LEVELS):
+        parent = region.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if parent.tag == "article" or len(_squeeze(parent.text(deep=True))) <= _CLIMB_RATIO * size:
+            region = parent
+    return region
+
+
+def make_hint(body: bytes, content_type: str | None, document: Document) -> FastHint | None:
+    """A hint for later re-checks of this page, or None when the article cannot be pinned.
+
+    `document` must be the full extraction of this very `body`.
+    """
+    if document.is_empty:
+        return None
+    tree = _parse(body, content_type)
+    if tree is None:
+        return None
+    region = _container(tree, document)
+    if region is None:
+        return None
+    path = _path(region)
+    if _follow(tree, path) != region:
+        return None
+    return FastHint(path, _region_sha(region), _context_sha(tree))
+
+
+def unchanged(body: bytes, content_type: str | None, hint: FastHint) -> bool:
+    """True only when full extraction of `body` is certain to give the hinted Document."""
+    tree = _parse(body, content_type)
+    if tree is None:
+        return False
+    region = _follow(tree, hint.path)
+    if region is None or _region_sha(region) != hint.region_sha:
+        return False
+    return _context_sha(tree) == hint.context_sha

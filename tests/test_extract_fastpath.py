@@ -1,0 +1,132 @@
+"""The fast re-check path: it confirms an unchanged article despite page churn, and never says
+"unchanged" when a full extraction would give a different Document."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.extract import extract_document
+from scrubwatch.extract.fastpath import FastHint, make_hint, unchanged
+from scrubwatch.model import Document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+PARAGRAPHS = [
+    "Officials in Baku said on Monday that talks on transport links with Beijing would resume.",
+    "Delegations are expected to discuss rail freight, port capacity and customs procedures.",
+    "The transport ministry declined to say when the agreement would be signed.",
+    "Two press releases about the corridor were removed from the ministry's website.",
+    "Analysts said the project would cost at least $3.7 billion over five years.",
+    "The ministry said a decision would be taken after the state visit.",
+]
+
+
+@pytest.fixture(scope="module")
+def outlet() -> Iterator[FakeOutlet]:
+    with FakeOutlet() as running:
+        running.publish("talks", "Transport talks resume", PARAGRAPHS, byline="Nino Beridze")
+        running.publish("other", "Ferry strike ends", PARAGRAPHS[::-1])
+        yield running
+
+
+def fetch(outlet: FakeOutlet, slug: str) -> tuple[bytes, str | None, Document]:
+    response = httpx.get(outlet.url(slug), timeout=10)
+    content_type = response.headers.get("content-type")
+    return response.content, content_type, extract_document(response.content, str(response.url))
+
+
+def hint_for(outlet: FakeOutlet, slug: str) -> FastHint:
+    body, content_type, document = fetch(outlet, slug)
+    hint = make_hint(body, content_type, document)
+    assert hint is not None
+    return hint
+
+
+def test_unchanged_article_is_confirmed_despite_churning_chrome(outlet: FakeOutlet) -> None:
+    hint = hint_for(outlet, "talks")
+    first, _, reference = fetch(outlet, "talks")
+    for _ in range(12):
+        body, content_type, document = fetch(outlet, "talks")
+        assert body != first  # the chrome really churns
+        assert document == reference
+        assert unchanged(body, content_type, hint)
+
+
+def test_edits_are_never_confirmed(outlet: FakeOutlet) -> None:
+    outlet.publish("edited", "Port deal", PARAGRAPHS, byline="Nino Beridze")
+    hint = hint_for(outlet, "edited")
+    reference = fetch(outlet, "edited")[2]
+    edits = [
+        {"paragraphs": PARAGRAPHS[:-1]},  # a paragraph deleted
+        {"paragraphs": [*PARAGRAPHS[:4], PARAGRAPHS[4].replace("3.7", "2.9"), PARAGRAPHS[5]]},
+        {"paragraphs": [PARAGRAPHS[0] + " " + PARAGRAPHS[1], *PARAGRAPHS[2:]]},  # merged
+        {"title": "Port deal shelved"},
+        {"updated": datetime.now(UTC) + timedelta(days=3)},  # only the updated date changes
+    ]
+    for edit in edits:
+        outlet.publish("edited", "Port deal", PARAGRAPHS, byline="Nino Beridze")
+        outlet.edit("edited", **edit)  # type: ignore[arg-type]
+        body, content_type, document = fetch(outlet, "edited")
+        assert document != reference  # full extraction sees the edit...
+        assert not unchanged(body, content_type, hint), edit  # ...and so must the fast path
+
+
+def test_never_true_when_full_extraction_differs(outlet: FakeOutlet) -> None:
+    hints = {slug: hint_for(outlet, slug) for slug in ("talks", "other")}
+    references = {slug: fetch(outlet, slug)[2] for slug in hints}
+    for slug, other in (("talks", "other"), ("other", "talks")):
+        body, content_type, document = fetch(outlet, slug)
+        if unchanged(body, content_type, hints[slug]):
+            assert document == references[slug]
+        assert not unchanged(body, content_type, hints[other])  # another article's hint
+
+
+def test_emptied_and_missing_pages_are_doubt(outlet: FakeOutlet) -> None:
+    outlet.publish("gone", "Short-lived", PARAGRAPHS)
+    hint = hint_for(outlet, "gone")
+    outlet.empty("gone")
+    body, content_type, _ = fetch(outlet, "gone")
+    assert not unchanged(body, content_type, hint)
+    assert not unchanged(b"", None, hint)
+    assert not unchanged(b"<html><body><p>nothing</p></body></html>", None, hint)
+
+
+def test_no_hint_for_an_empty_document() -> None:
+    raw = (FIXTURES / "homepage.html").read_bytes()
+    document = extract_document(raw, "https://ledger.example/")
+    assert document.is_empty
+    assert make_hint(raw, None, document) is None
+
+
+def test_attribute_churn_inside_the_article_is_ignored_but_class_is_not() -> None:
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    document = extract_document(html.encode())
+    hint = make_hint(html.encode(), None, document)
+    assert hint is not None
+    with_ids = html.replace("<p>The transport", '<p id="p-8f3a" data-x="1">The transport', 1)
+    assert unchanged(with_ids.encode(), None, hint)
+    with_class = html.replace("<p>The transport", '<p class="share-bar">The transport', 1)
+    assert not unchanged(with_class.encode(), None, hint)
+
+
+def test_hint_round_trips_through_json(outlet: FakeOutlet) -> None:
+    hint = hint_for(outlet, "talks")
+    restored = FastHint.from_json(json.loads(json.dumps(hint.to_json())))
+    assert restored == hint
+    body, content_type, _ = fetch(outlet, "talks")
+    assert unchanged(body, content_type, restored)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"v": 0}, {"v": 1, "path": "x", "region": "a", "context": "b"}, {"v": 1, "path": []}],
+)
+def test_bad_hint_data_is_a_value_error(data: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        FastHint.from_json(data)

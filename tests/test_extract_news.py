@@ -1,0 +1,47 @@
+"""News-aware extraction details: no article text lost to tidying, declared updated dates."""
+
+from __future__ import annotations
+
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+
+from scrubwatch.extract import extract_document
+from scrubwatch.extract.body import paragraphs_from
+
+LONG = "The committee heard from eleven witnesses over two days before it wrote its report."
+
+
+def test_text_loose_after_a_block_is_kept() -> None:
+    body = etree.fromstring("<body><div><p>First.</p>Loose sentence after it.</div></body>")
+    assert paragraphs_from(body, None) == ("First.", "Loose sentence after it.")
+
+
+def test_a_repeated_medium_paragraph_is_article_text_not_a_caption() -> None:
+    medium = f"{LONG} {LONG}"  # 30 words: longer than any caption
+    body = etree.fromstring(f"<body><p>{medium}</p><p>Between.</p><p>{medium}</p></body>")
+    assert paragraphs_from(body, None) == (medium, "Between.", medium)
+
+
+def _article(head: str) -> bytes:
+    paragraphs = "".join(f"<p>{LONG} Part {n}.</p>" for n in range(5))
+    return (
+        f"<html lang='en'><head><title>Report</title>{head}</head><body><article>"
+        f"<h1>Report</h1>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+def test_updated_date_from_json_ld_when_later_than_published() -> None:
+    head = (
+        '<meta property="article:published_time" content="2025-03-01T10:00:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2025-03-01T10:00:00Z", "dateModified": "2025-03-04T08:00:00Z"}'
+        "</script>"
+    )
+    doc = extract_document(_article(head))
+    assert doc.published == "2025-03-01"
+    assert doc.updated == "2025-03-04"
+
+
+def test_no_updated_date_from_free_text() -> None:
+    head = '<meta property="article:published_time" content="2025-03-01T10:00:00Z">'
+    raw = _article(head).replace(b"</article>", b"<p>Page built 2025-06-09.</p></article>")
+    assert extract_document(raw).updated is None
