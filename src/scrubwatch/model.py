@@ -124,6 +124,7 @@ class Outlet:
     id: int | None = None
     added_at: datetime | None = None
     last_discovered_at: datetime | None = None
+    chrome: dict[str, object] | None = None  # learned page chrome, as extract.chrome stores it
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,7 @@ class Article:
     latest_version: int | None = None  # number of the newest version, if any
     consecutive_failures: int = 0
     check_count: int = 0
+    fast_hint: dict[str, object] | None = None  # for the fast re-check path (extract.fastpath)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,13 @@ from scrubwatch.config import Settings
 from scrubwatch.discover import Discovery, discover_outlet, inspect
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, ArticleState, CaptureOutcome, Change, Outlet
-from scrubwatch.pipeline import CheckResult, NotFoundProbes, Services, check_article
+from scrubwatch.pipeline import (
+    CheckResult,
+    ChromeModels,
+    NotFoundProbes,
+    Services,
+    check_article,
+)
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
 
@@ -43,6 +49,11 @@ class PassReport:
     @property
     def failed(self) -> int:
         return sum(1 for r in self.results if r.capture.outcome == CaptureOutcome.FAILED)
+
+    @property
+    def fast(self) -> int:
+        """Checks the fast re-check path settled without extraction."""
+        return sum(1 for r in self.results if r.fast_path)
 
     @property
     def changes(self) -> list[Change]:
@@ -76,6 +87,7 @@ class Runner:
             clock=self.clock,
             executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrubwatch-process"),
             probes=NotFoundProbes(fetcher, self.clock.now),
+            chrome=ChromeModels(self.store),
         )
         return self
 
@@ -176,6 +188,8 @@ class Runner:
         if on_due is not None:
             on_due(len(due))
         report.results = await self.check(due, on_result=on_result, stop=stop)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.services.executor, self.services.chrome.flush)
         return report
 
     async def run_forever(

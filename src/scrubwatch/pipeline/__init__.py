@@ -7,7 +7,8 @@ block the event loop.
 """
 
 from scrubwatch.pipeline.check import check_article
+from scrubwatch.pipeline.chrome import ChromeModels
 from scrubwatch.pipeline.probe import NotFoundProbes
 from scrubwatch.pipeline.services import CheckResult, Services
 
-__all__ = ["CheckResult", "NotFoundProbes", "Services", "check_article"]
+__all__ = ["CheckResult", "ChromeModels", "NotFoundProbes", "Services", "check_article"]

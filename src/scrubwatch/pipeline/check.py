@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from scrubwatch.deletion import classify_gone
 from scrubwatch.errors import FetchError
 from scrubwatch.extract import extract_document
+from scrubwatch.extract.fastpath import FastHint, make_hint, unchanged
 from scrubwatch.fetch import Response
 from scrubwatch.model import Article, ArticleState, Capture, CaptureOutcome, Document, WarcRef
 from scrubwatch.pipeline.record import record_document, record_failure, record_gone, save
@@ -69,9 +70,12 @@ def _process(
         body_size=len(response.body),
         warc=warc,
     )
-    if response.status == 304:  # conditional GET: not modified since the last 200
+    fast = _fast_unchanged(article, response)
+    if response.status == 304 or fast:
+        # Not modified since the last 200 (conditional GET), or the article region of the
+        # page is byte-for-byte what it was: no extraction needed.
         unchanged = replace(capture, outcome=CaptureOutcome.UNCHANGED)
-        return save(services, article, unchanged, ArticleState.LIVE)
+        return replace(save(services, article, unchanged, ArticleState.LIVE), fast_path=fast)
     store = services.store
     previous = store.version(article.id, article.latest_version) if article.latest_version else None
     document = _extract(response)
@@ -88,7 +92,22 @@ def _process(
     error = _unusable(response, document)
     if error is not None or document is None:
         return record_failure(services, article, fetched_at, error or "no document", capture)
-    return record_document(services, article, capture, previous, document)
+    services.chrome.observe(article.outlet_host, article.url, document)
+    hint = make_hint(response.body, response.content_type, document)
+    return record_document(
+        services, article, capture, previous, document, hint.to_json() if hint else None
+    )
+
+
+def _fast_unchanged(article: Article, response: Response) -> bool:
+    """True only when the fast path is certain the article did not change."""
+    if response.status != 200 or article.state != ArticleState.LIVE or not article.fast_hint:
+        return False
+    try:
+        hint = FastHint.from_json(article.fast_hint)
+    except ValueError:
+        return False
+    return unchanged(response.body, response.content_type, hint)
 
 
 def _unusable(response: Response, document: Document | None) -> str | None:

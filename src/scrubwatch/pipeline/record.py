@@ -35,6 +35,13 @@ from scrubwatch.serialize import iso
 from scrubwatch.store import CheckRecord
 
 
+class Keep:
+    """Marker: leave the stored value as it is."""
+
+
+KEEP = Keep()
+
+
 def record_gone(
     services: Services,
     article: Article,
@@ -57,7 +64,7 @@ def record_gone(
         )
     capture = replace(capture, outcome=CaptureOutcome.GONE, error=f"gone: {kind.value}")
     state = ArticleState.GONE if previous is not None else article.state
-    return save(services, article, capture, state, change=change)
+    return save(services, article, capture, state, change=change, fast_hint=None)
 
 
 def record_document(
@@ -66,31 +73,52 @@ def record_document(
     capture: Capture,
     previous: Version | None,
     document: Document,
+    hint: dict[str, object] | None,
 ) -> CheckResult:
-    """An article was found: first version, unchanged, edited, restored or flipped back."""
+    """An article was found: first version, unchanged, edited, restored or flipped back.
+
+    Documents are compared without the outlet's learned chrome; versions are stored whole.
+    """
     capture = replace(capture, outcome=CaptureOutcome.NEW_VERSION)
     if previous is None:
-        return _first_version(services, article, capture, document)
-    diff = compare_documents(previous.document, document, services.settings.watch_terms)
+        return _first_version(services, article, capture, document, hint)
+    chrome = services.chrome.for_host(article.outlet_host)
+    diff = compare_documents(
+        chrome.strip_document(previous.document),
+        chrome.strip_document(document),
+        services.settings.watch_terms,
+    )
     restored = article.state == ArticleState.GONE
     if diff is None:
         capture = replace(capture, outcome=CaptureOutcome.UNCHANGED)
         change = _restored(article, capture, previous.number, None) if restored else None
-        return save(services, article, capture, ArticleState.LIVE, change=change)
+        return save(services, article, capture, ArticleState.LIVE, change=change, fast_hint=hint)
     assert article.id is not None
     earlier = services.store.version_by_fingerprint(article.id, document.fingerprint())
     if earlier is not None:
-        return _flip_back(services, article, capture, previous, earlier, diff, restored)
+        return _flip_back(services, article, capture, previous, earlier, diff, restored, hint)
     change = (
         _restored(article, capture, previous.number, diff)
         if restored
         else _edited(article, capture, previous.number, diff)
     )
-    return save(services, article, capture, ArticleState.LIVE, new_document=document, change=change)
+    return save(
+        services,
+        article,
+        capture,
+        ArticleState.LIVE,
+        new_document=document,
+        change=change,
+        fast_hint=hint,
+    )
 
 
 def _first_version(
-    services: Services, article: Article, capture: Capture, document: Document
+    services: Services,
+    article: Article,
+    capture: Capture,
+    document: Document,
+    hint: dict[str, object] | None,
 ) -> CheckResult:
     """The first sight of an article: one article per canonical URL.
 
@@ -107,7 +135,9 @@ def _first_version(
                 capture, outcome=CaptureOutcome.UNCHANGED, error=f"duplicate of {target}"
             )
             return save(services, article, duplicate, ArticleState.DUPLICATE, stop=True)
-    return save(services, article, capture, ArticleState.LIVE, new_document=document)
+    return save(
+        services, article, capture, ArticleState.LIVE, new_document=document, fast_hint=hint
+    )
 
 
 def _flip_back(
@@ -118,6 +148,7 @@ def _flip_back(
     earlier: Version,
     diff: Diff,
     restored: bool,
+    hint: dict[str, object] | None,
 ) -> CheckResult:
     """Back to an earlier version: reuse its number, report the transition only once."""
     assert article.id is not None
@@ -136,6 +167,7 @@ def _flip_back(
         ArticleState.LIVE,
         change=change,
         reuse_version=earlier.number,
+        fast_hint=hint,
     )
 
 
@@ -203,8 +235,13 @@ def save(
     change: Change | None = None,
     reuse_version: int | None = None,
     stop: bool = False,
+    fast_hint: dict[str, object] | Keep | None = KEEP,
 ) -> CheckResult:
-    """Write the check in one transaction and schedule the next one (none with `stop`)."""
+    """Write the check in one transaction and schedule the next one (none with `stop`).
+
+    `fast_hint` replaces the article's fast re-check hint (None clears it); by default the
+    stored one is kept.
+    """
     now = capture.fetched_at
     policy = services.settings.policy_for(article.outlet_host)
     horizon = policy.horizon_days or services.settings.horizon_days
@@ -228,6 +265,8 @@ def save(
         new_document=new_document,
         change=change,
         reuse_version=reuse_version,
+        fast_hint=None if isinstance(fast_hint, Keep) else fast_hint,
+        replace_fast_hint=not isinstance(fast_hint, Keep),
     )
     stored = services.store.record_check(record)
     if change is not None and new_document is not None:

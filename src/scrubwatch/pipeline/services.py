@@ -10,6 +10,7 @@ from scrubwatch.clock import Clock
 from scrubwatch.config import Settings
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, Capture, Change
+from scrubwatch.pipeline.chrome import ChromeModels
 from scrubwatch.pipeline.probe import NotFoundProbes
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
@@ -26,6 +27,7 @@ class Services:
     clock: Clock
     executor: Executor  # one processing thread: extraction, comparison, database writes
     probes: NotFoundProbes
+    chrome: ChromeModels
     rng: random.Random = field(default_factory=random.Random)
 
 
@@ -36,3 +38,4 @@ class CheckResult:
     article: Article
     capture: Capture
     change: Change | None
+    fast_path: bool = False  # decided unchanged without extraction (fast re-check path)

@@ -41,6 +41,8 @@ class CheckRecord:
     new_document: Document | None = None
     change: Change | None = None
     reuse_version: int | None = None  # the page is back to this earlier version (flip-flop)
+    fast_hint: dict[str, object] | None = None
+    replace_fast_hint: bool = False  # store `fast_hint` (None clears it); else keep the old one
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Store(Protocol):
     def outlets(self) -> list[Outlet]: ...
     def outlet(self, host: str) -> Outlet | None: ...
     def mark_discovered(self, host: str, now: datetime) -> None: ...
+    def save_chrome(self, host: str, chrome: dict[str, object]) -> None: ...
 
     def add_articles(
         self, host: str, urls: Sequence[str], source: str, now: datetime

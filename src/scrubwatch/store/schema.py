@@ -65,6 +65,7 @@ outlets = Table(
     Column("sitemaps", JSON, nullable=False),
     Column("added_at", UTCDateTime, nullable=False),
     Column("last_discovered_at", UTCDateTime),
+    Column("chrome", JSON),  # the outlet's learned page chrome (extract.chrome.ChromeModel)
 )
 
 articles = Table(
@@ -82,6 +83,7 @@ articles = Table(
     Column("latest_version", Integer),
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("check_count", Integer, nullable=False, default=0),
+    Column("fast_hint", JSON),  # where the article text sits in the page (extract.fastpath)
     Index("ix_articles_next_check_at", "next_check_at"),
 )
 

@@ -129,6 +129,10 @@ class SqlStore(StoreReads):
                 update(t.outlets).where(t.outlets.c.host == host).values(last_discovered_at=now)
             )
 
+    def save_chrome(self, host: str, chrome: dict[str, object]) -> None:
+        with self._write() as conn:
+            conn.execute(update(t.outlets).where(t.outlets.c.host == host).values(chrome=chrome))
+
     # -- articles --------------------------------------------------------------------------
 
     def add_articles(
@@ -218,6 +222,7 @@ class SqlStore(StoreReads):
                         art.consecutive_failures + 1 if cap.outcome == CaptureOutcome.FAILED else 0
                     ),
                     check_count=t.articles.c.check_count + 1,
+                    **({"fast_hint": record.fast_hint} if record.replace_fast_hint else {}),
                     **({"last_change_at": cap.fetched_at} if record.change else {}),
                 )
             )
@@ -409,6 +414,7 @@ def _outlet(row: Row[Any]) -> Outlet:
         id=row.id,
         added_at=row.added_at,
         last_discovered_at=row.last_discovered_at,
+        chrome=row.chrome,
     )
 
 
@@ -426,6 +432,7 @@ def _article(row: Row[Any]) -> Article:
         latest_version=row.latest_version,
         consecutive_failures=row.consecutive_failures,
         check_count=row.check_count,
+        fast_hint=row.fast_hint,
     )
 
 

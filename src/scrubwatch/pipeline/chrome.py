@@ -1,0 +1,49 @@
+"""Each outlet's learned page chrome, loaded from the store on first use and saved back
+after every pass (not after every check: the state is tens of kilobytes)."""
+
+from __future__ import annotations
+
+import logging
+
+from scrubwatch.extract.chrome import ChromeModel
+from scrubwatch.model import Document
+from scrubwatch.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ChromeModels:
+    """Per-host ChromeModels; used from the processing thread only, so no locking."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._models: dict[str, ChromeModel] = {}
+        self._dirty: set[str] = set()
+
+    def for_host(self, host: str) -> ChromeModel:
+        model = self._models.get(host)
+        if model is None:
+            model = self._load(host)
+            self._models[host] = model
+        return model
+
+    def observe(self, host: str, article_url: str, document: Document) -> None:
+        """Learn from one freshly extracted article (its raw paragraphs)."""
+        self.for_host(host).observe(article_url, document.paragraphs)
+        self._dirty.add(host)
+
+    def flush(self) -> None:
+        """Save the models that learned something since the last flush."""
+        for host in sorted(self._dirty):
+            self._store.save_chrome(host, self._models[host].to_json())
+        self._dirty.clear()
+
+    def _load(self, host: str) -> ChromeModel:
+        outlet = self._store.outlet(host)
+        if outlet is None or not outlet.chrome:
+            return ChromeModel()
+        try:
+            return ChromeModel.from_json(outlet.chrome)
+        except ValueError:
+            log.warning("learned chrome of %s is unreadable; starting afresh", host)
+            return ChromeModel()
