@@ -36,6 +36,7 @@ from scrubwatch.model import (
 from scrubwatch.serialize import diff_from_dict, diff_to_dict
 from scrubwatch.store import schema as t
 from scrubwatch.store.interface import CheckRecord, StoredBody
+from scrubwatch.store.alerts import StoreAlerts
 from scrubwatch.store.reads import StoreReads
 
 
@@ -67,7 +68,7 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-class SqlStore(StoreReads):
+class SqlStore(StoreReads, StoreAlerts):
     """`Store` on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:
