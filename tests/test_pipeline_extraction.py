@@ -54,3 +54,17 @@ def test_chrome_learned_across_articles_is_not_an_edit(tmp_path: Path) -> None:
     assert [c.kind for c in real.changes] == [ChangeKind.EDITED]
     outlet_state = world.store.outlet(outlet.base_url.removeprefix("http://"))
     assert outlet_state is not None and outlet_state.chrome  # the learned chrome is kept
+
+
+def test_fast_path_holds_for_long_articles_beside_churning_chrome(tmp_path: Path) -> None:
+    # A long article makes the page around it small in comparison: the region must still stop
+    # at <article>, or the reshuffled "Most popular" box next to it defeats the fast path.
+    world = World(tmp_path)
+    long_paragraphs = [f"Part {p}. " + " ".join(OTHER) * 2 for p in range(6)]
+    with FakeOutlet(clock=world.clock) as outlet:
+        for i in range(3):
+            outlet.publish(f"long-transport-report-{i}", f"Long report {i}", long_paragraphs)
+        world.watch(outlet.base_url)
+        _pass(world)
+        churn = _pass(world)
+    assert (churn.checked, churn.fast, churn.changes) == (3, 3, [])

@@ -188,6 +188,8 @@ def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
         return None
     size, region = best
     for _ in range(_CLIMB_LEVELS):
+        if region.tag == "article":
+            break  # the article is the natural boundary: above it the chrome starts
         parent = region.parent
         if parent is None or parent.tag in ("body", "html"):
             break
