@@ -29,6 +29,7 @@ from scrubwatch.model import (
 )
 from scrubwatch.store import CheckRecord, SqlStore
 from scrubwatch.store.schema import metadata
+from scrubwatch.store.search import include_name
 
 T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
 URL = "https://news.example/a/zangezur"
@@ -60,7 +61,8 @@ def _doc(*paragraphs: str, title: str = "Headline") -> Document:
 
 def test_migrations_match_the_schema(store: SqlStore) -> None:
     with store.engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diffs = compare_metadata(context, metadata)
     assert diffs == []
 
 

@@ -57,6 +57,10 @@ class Settings:
     gone_after_hours: float = 48.0
     watch_terms: tuple[str, ...] = ()
     outlets: Mapping[str, OutletPolicy] = field(default_factory=dict)  # by host, e.g. "a.com"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8686
+    web_token: str | None = None  # required when the web UI listens beyond loopback
+    web_allow_private_targets: bool = False  # let the web form watch loopback/private hosts
     debug: bool = False
 
     def policy_for(self, host: str) -> OutletPolicy:
@@ -157,7 +161,7 @@ def _convert(raw: Any, current: Any, name: str) -> Any:
         return _outlet_policies(raw)
     if name == "db":
         return str(raw) if raw else None
-    if name == "contact":
+    if name in ("contact", "web_token"):
         return str(raw) if raw else None
     if isinstance(current, bool):
         if isinstance(raw, bool):

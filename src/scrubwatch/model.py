@@ -45,6 +45,7 @@ class ArticleState(StrEnum):
     LIVE = "live"
     GONE = "gone"
     DUPLICATE = "duplicate"  # its page names another watched URL as canonical; not checked
+    UNWATCHED = "unwatched"  # a user stopped watching it; its evidence stays
 
 
 class CaptureOutcome(StrEnum):

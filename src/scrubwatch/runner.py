@@ -183,7 +183,7 @@ class Runner:
         due = [
             article
             for article in self.store.articles(due_at=None if all_articles else self.clock.now())
-            if article.state != ArticleState.DUPLICATE
+            if article.state not in (ArticleState.DUPLICATE, ArticleState.UNWATCHED)
         ]
         if on_due is not None:
             on_due(len(due))

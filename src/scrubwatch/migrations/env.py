@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from scrubwatch.store.schema import metadata
+from scrubwatch.store.search import include_name
 
 config = context.config
 
@@ -20,6 +21,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        include_name=include_name,  # full-text search objects live outside the metadata
     )
     with context.begin_transaction():
         context.run_migrations()

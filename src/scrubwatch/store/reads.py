@@ -1,15 +1,262 @@
 """Read-only queries for the faces (web UI, JSON API): listings, filters, search.
 
 A mixin of `SqlStore`: methods here use `self.engine` and return domain objects or small
-result dataclasses, never rows.
+result dataclasses, never rows. The two `stop_watching_*` methods are the only writes: they
+clear schedules and discovery sources and never delete evidence.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Row, Text, and_, case, cast, func, or_, select
+
+from scrubwatch.model import (
+    Article,
+    ArticleState,
+    CaptureOutcome,
+    Change,
+    ChangeKind,
+    DeletionKind,
+    Severity,
+)
+from scrubwatch.serialize import diff_from_dict
+from scrubwatch.store import schema as t
+from scrubwatch.store.search import SearchReads
 
 
-class StoreReads:
+@dataclass(frozen=True, slots=True)
+class ChangeFilter:
+    """What `change_page` narrows to; None means any."""
+
+    outlet: str | None = None
+    kind: ChangeKind | None = None
+    severity: Severity | None = None
+    term: str | None = None  # in the summary or the explained diff, case-insensitive
+    since: datetime | None = None
+    until: datetime | None = None
+    url: str | None = None
+    article_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """An article with the title of its latest version and how often it changed."""
+
+    article: Article
+    title: str | None
+    changes: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutletHealth:
+    """How watching one outlet is going."""
+
+    host: str
+    homepage: str | None
+    sources: int  # homepage + feeds + sitemaps still read for new articles
+    last_discovered_at: datetime | None
+    last_checked_at: datetime | None
+    articles: int
+    changes: int
+    recent_captures: int
+    recent_failures: int
+
+    @property
+    def failure_rate(self) -> float | None:
+        """Share of recent captures that failed; None when there were none."""
+        return self.recent_failures / self.recent_captures if self.recent_captures else None
+
+
+class StoreReads(SearchReads):
     """Queries used by the web UI and the JSON API."""
 
     engine: Engine
+
+    def article_by_id(self, article_id: int) -> Article | None:
+        """The article with this id."""
+        query = _article_query().where(t.articles.c.id == article_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _article(row) if row else None
+
+    def change_page(
+        self, filters: ChangeFilter, *, limit: int = 50, offset: int = 0
+    ) -> list[Change]:
+        """Changes matching `filters`, newest first, one page."""
+        query = (
+            select(t.changes, t.articles.c.url, t.outlets.c.host)
+            .join(t.articles, t.changes.c.article_id == t.articles.c.id)
+            .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
+            .where(*_change_conditions(filters))
+            .order_by(t.changes.c.detected_at.desc(), t.changes.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as conn:
+            return [_change(r) for r in conn.execute(query)]
+
+    def article_page(
+        self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[ArticleSummary]:
+        """Articles, most recently changed first, with their latest title."""
+        title = (
+            select(t.versions.c.title)
+            .where(
+                t.versions.c.article_id == t.articles.c.id,
+                t.versions.c.number == t.articles.c.latest_version,
+            )
+            .scalar_subquery()
+        )
+        count = (
+            select(func.count(t.changes.c.id))
+            .where(t.changes.c.article_id == t.articles.c.id)
+            .scalar_subquery()
+        )
+        query = (
+            _article_query()
+            .add_columns(title.label("title"), count.label("change_count"))
+            .order_by(
+                t.articles.c.last_change_at.is_(None),
+                t.articles.c.last_change_at.desc(),
+                t.articles.c.id.desc(),
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+        if outlet is not None:
+            query = query.where(t.outlets.c.host == outlet)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [ArticleSummary(_article(r), r.title, r.change_count) for r in rows]
+
+    def outlet_health(self, since: datetime) -> list[OutletHealth]:
+        """Every outlet with its counts; failure rate over captures made at or after `since`."""
+        failed = case((t.captures.c.outcome == CaptureOutcome.FAILED.value, 1), else_=0)
+        captures = (
+            select(
+                t.articles.c.outlet_id,
+                func.max(t.captures.c.fetched_at).label("last_checked"),
+                func.sum(case((t.captures.c.fetched_at >= since, 1), else_=0)).label("recent"),
+                func.sum(case((t.captures.c.fetched_at >= since, failed), else_=0)).label("fails"),
+            )
+            .join(t.articles, t.captures.c.article_id == t.articles.c.id)
+            .group_by(t.articles.c.outlet_id)
+            .subquery()
+        )
+        articles = _count_by_outlet(t.articles.c.id)
+        changes = _count_by_outlet(t.changes.c.id, join_changes=True)
+        query = (
+            select(
+                t.outlets,
+                captures.c.last_checked,
+                captures.c.recent,
+                captures.c.fails,
+                articles.c.n.label("article_count"),
+                changes.c.n.label("change_count"),
+            )
+            .outerjoin(captures, captures.c.outlet_id == t.outlets.c.id)
+            .outerjoin(articles, articles.c.outlet_id == t.outlets.c.id)
+            .outerjoin(changes, changes.c.outlet_id == t.outlets.c.id)
+            .order_by(t.outlets.c.host)
+        )
+        with self.engine.connect() as conn:
+            return [_health(r) for r in conn.execute(query)]
+
+
+def _change_conditions(f: ChangeFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if f.outlet is not None:
+        conditions.append(t.outlets.c.host == f.outlet)
+    if f.kind is not None:
+        conditions.append(t.changes.c.kind == f.kind.value)
+    if f.severity is not None:
+        conditions.append(t.changes.c.severity == f.severity.value)
+    if f.since is not None:
+        conditions.append(t.changes.c.detected_at >= f.since)
+    if f.until is not None:
+        conditions.append(t.changes.c.detected_at < f.until)
+    if f.url is not None:
+        conditions.append(t.articles.c.url == f.url)
+    if f.article_id is not None:
+        conditions.append(t.articles.c.id == f.article_id)
+    if f.term:
+        term = f.term.lower()
+        # Details are stored as JSON with non-ASCII escaped: look for the escaped form there.
+        escaped = json.dumps(term)[1:-1]
+        conditions.append(
+            or_(
+                func.lower(t.changes.c.summary).contains(term, autoescape=True),
+                func.lower(cast(t.changes.c.details, Text)).contains(escaped, autoescape=True),
+            )
+        )
+    return conditions
+
+
+def _count_by_outlet(column: Any, *, join_changes: bool = False) -> Any:
+    query = select(t.articles.c.outlet_id, func.count(column).label("n"))
+    if join_changes:
+        query = query.select_from(
+            t.changes.join(t.articles, and_(t.changes.c.article_id == t.articles.c.id))
+        )
+    return query.group_by(t.articles.c.outlet_id).subquery()
+
+
+def _article_query() -> Any:
+    return select(t.articles, t.outlets.c.host).join(
+        t.outlets, t.articles.c.outlet_id == t.outlets.c.id
+    )
+
+
+def _article(row: Row[Any]) -> Article:
+    return Article(
+        url=row.url,
+        outlet_host=row.host,
+        id=row.id,
+        source=row.source,
+        state=ArticleState(row.state),
+        added_at=row.added_at,
+        last_checked_at=row.last_checked_at,
+        next_check_at=row.next_check_at,
+        last_change_at=row.last_change_at,
+        latest_version=row.latest_version,
+        consecutive_failures=row.consecutive_failures,
+        check_count=row.check_count,
+    )
+
+
+def _change(row: Row[Any]) -> Change:
+    details = row.details or {}
+    return Change(
+        url=row.url,
+        outlet=row.host,
+        detected_at=row.detected_at,
+        kind=ChangeKind(row.kind),
+        from_version=row.from_version,
+        to_version=row.to_version,
+        summary=row.summary,
+        severity=Severity(row.severity) if row.severity else None,
+        deletion=DeletionKind(row.deletion) if row.deletion else None,
+        diff=diff_from_dict(details) if details.get("severity") else None,
+        extra=dict(details.get("extra") or {}),
+        redirect_to=row.redirect_to,
+        capture_id=row.capture_id,
+        id=row.id,
+    )
+
+
+def _health(row: Row[Any]) -> OutletHealth:
+    return OutletHealth(
+        host=row.host,
+        homepage=row.homepage,
+        sources=(1 if row.homepage else 0) + len(row.feeds or ()) + len(row.sitemaps or ()),
+        last_discovered_at=row.last_discovered_at,
+        last_checked_at=row.last_checked,
+        articles=row.article_count or 0,
+        changes=row.change_count or 0,
+        recent_captures=int(row.recent or 0),
+        recent_failures=int(row.fails or 0),
+    )

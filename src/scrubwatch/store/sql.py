@@ -35,8 +35,8 @@ from scrubwatch.model import (
 )
 from scrubwatch.serialize import diff_from_dict, diff_to_dict
 from scrubwatch.store import schema as t
-from scrubwatch.store.interface import CheckRecord, StoredBody
 from scrubwatch.store.alerts import StoreAlerts
+from scrubwatch.store.interface import CheckRecord, StoredBody
 from scrubwatch.store.reads import StoreReads
 
 
@@ -139,7 +139,10 @@ class SqlStore(StoreReads, StoreAlerts):
     def add_articles(
         self, host: str, urls: Sequence[str], source: str, now: datetime
     ) -> list[Article]:
-        """Add the URLs not yet watched (due at once); returns only the new ones."""
+        """Add the URLs not yet watched (due at once); returns only the new ones.
+
+        An article a user stopped watching is watched again (due at once), not re-added.
+        """
         added: list[str] = []
         with self._write() as conn:
             outlet_id = conn.execute(
@@ -148,6 +151,7 @@ class SqlStore(StoreReads, StoreAlerts):
             known = set(
                 conn.execute(select(t.articles.c.url).where(t.articles.c.url.in_(urls))).scalars()
             )
+            _resume(conn, urls, now)
             for url in dict.fromkeys(urls):
                 if url in known:
                     continue
@@ -179,6 +183,36 @@ class SqlStore(StoreReads, StoreAlerts):
             )
         with self._read() as conn:
             return [_article(r) for r in conn.execute(query)]
+
+    def stop_watching_article(self, article_id: int) -> bool:
+        """No more checks for this article; its evidence stays. False if unknown."""
+        with self._write() as conn:
+            done = conn.execute(
+                update(t.articles)
+                .where(t.articles.c.id == article_id)
+                .values(state=ArticleState.UNWATCHED.value, next_check_at=None)
+            )
+        return bool(done.rowcount)
+
+    def stop_watching_outlet(self, host: str) -> bool:
+        """Stop discovering and checking an outlet's articles; evidence stays."""
+        with self._write() as conn:
+            outlet_id = conn.execute(
+                select(t.outlets.c.id).where(t.outlets.c.host == host)
+            ).scalar()
+            if outlet_id is None:
+                return False
+            conn.execute(
+                update(t.outlets)
+                .where(t.outlets.c.id == outlet_id)
+                .values(homepage=None, feeds=[], sitemaps=[])
+            )
+            conn.execute(
+                update(t.articles)
+                .where(t.articles.c.outlet_id == outlet_id)
+                .values(state=ArticleState.UNWATCHED.value, next_check_at=None)
+            )
+        return True
 
     def rename_article(self, article_id: int, url: str) -> bool:
         """Give the article its canonical URL; False when another article already has it."""
@@ -394,6 +428,21 @@ class _Tx:
             self._conn.close()
         if isinstance(exc, SQLAlchemyError):
             raise StorageError(f"database error: {exc}") from exc
+
+
+def _resume(conn: Connection, urls: Sequence[str], now: datetime) -> None:
+    """Watch unwatched articles among `urls` again, in the state their history gives them."""
+    for state, has_version in ((ArticleState.LIVE, True), (ArticleState.NEW, False)):
+        versioned = t.articles.c.latest_version.is_not(None)
+        conn.execute(
+            update(t.articles)
+            .where(
+                t.articles.c.url.in_(urls),
+                t.articles.c.state == ArticleState.UNWATCHED.value,
+                versioned if has_version else ~versioned,
+            )
+            .values(state=state.value, next_check_at=now)
+        )
 
 
 def _union(existing: Sequence[str] | None, new: Sequence[str]) -> list[str]:

@@ -1,0 +1,194 @@
+"""Full-text search over every version, and the question no other tool answers: which
+articles stopped saying something they used to say.
+
+SQLite uses the FTS5 table `versions_fts` (migration 0002, kept in step by triggers);
+PostgreSQL uses `to_tsvector` over the same columns with a GIN index. User input never
+reaches the query language raw: `match_query` turns it into quoted FTS5 strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+SEARCH_TABLE = "versions_fts"  # SQLite
+SEARCH_INDEX = "ix_versions_search"  # PostgreSQL
+# Highlight markers inside snippets: private-use characters no article contains, so the
+# caller can split on them and escape everything else.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+_PG_DOCUMENT = (
+    "to_tsvector('simple', coalesce(v.title, '') || ' ' || coalesce(v.byline, '') || ' ' "
+    "|| coalesce(v.paragraphs::jsonb::text, ''))"
+)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic name filter: the search objects of migration 0002 (SQLite's FTS5 table and
+    its shadow tables, PostgreSQL's expression index) are not schema drift."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(SEARCH_TABLE)
+    return not (type_ == "index" and name == SEARCH_INDEX)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One version that matches a search."""
+
+    article_id: int
+    url: str
+    outlet: str
+    version: int
+    latest_version: int | None
+    first_seen: datetime
+    title: str | None
+    snippet: str  # with MARK_START / MARK_END around matched words
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedHit:
+    """An article whose earlier version contained a phrase its latest version lacks."""
+
+    article_id: int
+    url: str
+    outlet: str
+    title: str | None
+    last_with: int  # the newest version that still had the phrase
+    latest_version: int
+    gone: bool  # the article itself was deleted (its last version may still have it)
+    removed_at: datetime | None  # first seen without it (None when the article is gone)
+
+
+def match_query(user_text: str, *, phrase: bool) -> str | None:
+    """An FTS5 query that means what the user typed: every word, or the exact phrase.
+
+    Each word is quoted, so FTS5 operators (`OR`, `NEAR`, `*`, `:`) typed by a user are
+    searched for as words instead of being interpreted. None when nothing is searchable.
+    """
+    words = re.findall(r"\w+", user_text)
+    if not words:
+        return None
+    if phrase or (user_text.strip().startswith('"') and user_text.strip().endswith('"')):
+        return '"' + " ".join(words) + '"'
+    return " ".join(f'"{w}"' for w in words)
+
+
+class SearchReads:
+    """Search queries, mixed into `SqlStore` through `StoreReads`."""
+
+    engine: Engine
+
+    def search_versions(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Versions matching every word of `query` (or the quoted phrase), best first."""
+        if self.engine.dialect.name == "postgresql":
+            return self._search_postgresql(query, limit, offset)
+        fts = match_query(query, phrase=False)
+        if fts is None:
+            return []
+        sql = text(
+            f"SELECT v.article_id, a.url, o.host, v.number, a.latest_version, v.first_seen, "
+            f"v.title, snippet({SEARCH_TABLE}, 2, :start, :end, '…', 16) AS snippet "
+            f"FROM {SEARCH_TABLE} JOIN versions AS v ON v.id = {SEARCH_TABLE}.rowid "
+            "JOIN articles AS a ON a.id = v.article_id JOIN outlets AS o ON o.id = a.outlet_id "
+            f"WHERE {SEARCH_TABLE} MATCH :q ORDER BY bm25({SEARCH_TABLE}), v.article_id, "
+            "v.number DESC LIMIT :limit OFFSET :offset"
+        )
+        params = {"q": fts, "start": MARK_START, "end": MARK_END, "limit": limit}
+        with self.engine.connect() as conn:
+            rows = conn.execute(sql, {**params, "offset": offset}).all()
+        return [_hit(r) for r in rows]
+
+    def removed_text(self, phrase: str, *, limit: int = 20, offset: int = 0) -> list[RemovedHit]:
+        """Articles where `phrase` was in an earlier version and is not in the latest one,
+        or whose page is gone altogether; most recently changed first."""
+        if self.engine.dialect.name == "postgresql":
+            hits = "SELECT v.article_id, v.number FROM versions AS v " + (
+                f"WHERE {_PG_DOCUMENT} @@ phraseto_tsquery('simple', :q)"
+            )
+            q: str | None = phrase
+        else:
+            q = match_query(phrase, phrase=True)
+            hits = (
+                f"SELECT v.article_id, v.number FROM {SEARCH_TABLE} "
+                f"JOIN versions AS v ON v.id = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH :q"
+            )
+        if q is None:
+            return []
+        sql = text(
+            f"WITH hits AS ({hits}), "
+            "per AS (SELECT article_id, max(number) AS last_with FROM hits GROUP BY article_id) "
+            "SELECT a.id, a.url, o.host, a.state, a.latest_version, p.last_with, "
+            "(SELECT title FROM versions WHERE article_id = a.id "
+            " AND number = a.latest_version) AS title, "
+            "(SELECT min(first_seen) FROM versions WHERE article_id = a.id "
+            " AND number > p.last_with) AS removed_at "
+            "FROM per AS p JOIN articles AS a ON a.id = p.article_id "
+            "JOIN outlets AS o ON o.id = a.outlet_id "
+            "WHERE a.state = 'gone' OR NOT EXISTS (SELECT 1 FROM hits AS h "
+            " WHERE h.article_id = a.id AND h.number = a.latest_version) "
+            "ORDER BY a.last_change_at DESC, a.id DESC LIMIT :limit OFFSET :offset"
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(sql, {"q": q, "limit": limit, "offset": offset}).all()
+        return [_removed(r) for r in rows]
+
+    def _search_postgresql(self, query: str, limit: int, offset: int) -> list[SearchHit]:
+        # Not exercised by the test suite yet: PostgreSQL is not wired up.
+        body = "coalesce(v.paragraphs::jsonb::text, '')"
+        sql = text(
+            "SELECT v.article_id, a.url, o.host, v.number, a.latest_version, v.first_seen, "
+            f"v.title, ts_headline('simple', {body}, websearch_to_tsquery('simple', :q), "
+            "'StartSel=' || :start || ', StopSel=' || :end) AS snippet "
+            "FROM versions AS v JOIN articles AS a ON a.id = v.article_id "
+            "JOIN outlets AS o ON o.id = a.outlet_id "
+            f"WHERE {_PG_DOCUMENT} @@ websearch_to_tsquery('simple', :q) "
+            f"ORDER BY ts_rank({_PG_DOCUMENT}, websearch_to_tsquery('simple', :q)) DESC, "
+            "v.article_id, v.number DESC LIMIT :limit OFFSET :offset"
+        )
+        params = {"q": query, "start": MARK_START, "end": MARK_END}
+        with self.engine.connect() as conn:
+            rows = conn.execute(sql, {**params, "limit": limit, "offset": offset}).all()
+        return [_hit(r) for r in rows]
+
+
+def _moment(value: Any) -> datetime | None:
+    """Raw SQL skips the UTCDateTime type: SQLite hands back text, PostgreSQL datetimes."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _hit(row: Any) -> SearchHit:
+    first_seen = _moment(row.first_seen)
+    assert first_seen is not None
+    return SearchHit(
+        article_id=row.article_id,
+        url=row.url,
+        outlet=row.host,
+        version=row.number,
+        latest_version=row.latest_version,
+        first_seen=first_seen,
+        title=row.title,
+        snippet=row.snippet or "",
+    )
+
+
+def _removed(row: Any) -> RemovedHit:
+    gone = row.state == "gone"
+    return RemovedHit(
+        article_id=row.id,
+        url=row.url,
+        outlet=row.host,
+        title=row.title,
+        last_with=row.last_with,
+        latest_version=row.latest_version,
+        gone=gone,
+        removed_at=_moment(row.removed_at),
+    )

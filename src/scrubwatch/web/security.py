@@ -1,0 +1,140 @@
+"""Defences of the web face: security headers, the access token, CSRF and SSRF checks.
+
+Article titles and text are written by outlets that may be hostile, so pages escape
+everything (Jinja autoescape) and the Content-Security-Policy forbids any script and any
+inline style: even an injection that slipped through would run nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+import socket
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from scrubwatch.errors import UsageError
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+CSRF_COOKIE = "scrubwatch_csrf"
+TOKEN_COOKIE = "scrubwatch_token"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """Adds the security headers to every response."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+class TokenGate(BaseHTTPMiddleware):
+    """Every request must carry the token: `Authorization: Bearer`, or the cookie a browser
+    gets after opening any page once with `?token=...`."""
+
+    def __init__(self, app: object, token: str) -> None:
+        super().__init__(app)  # type: ignore[arg-type]
+        self.token = token
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        offered = request.query_params.get("token")
+        if offered is not None and _same(offered, self.token):
+            # Trade the query token for a cookie at once, so it leaves the address bar.
+            query = "&".join(
+                f"{k}={v}" for k, v in request.query_params.multi_items() if k != "token"
+            )
+            target = request.url.path + (f"?{query}" if query else "")
+            response = RedirectResponse(target, status_code=303)
+            response.set_cookie(
+                TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/"
+            )
+            return response
+        auth = request.headers.get("authorization", "")
+        bearer = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+        cookie = request.cookies.get(TOKEN_COOKIE, "")
+        if _same(bearer, self.token) or _same(cookie, self.token):
+            return await call_next(request)
+        return PlainTextResponse("a valid token is required", status_code=401)
+
+
+def _same(offered: str, expected: str) -> bool:
+    return bool(offered) and hmac.compare_digest(offered.encode(), expected.encode())
+
+
+def csrf_token(request: Request) -> str:
+    """The browser's CSRF token (double-submit cookie), new if it has none."""
+    current = request.cookies.get(CSRF_COOKIE, "")
+    return current if len(current) == 43 else secrets.token_urlsafe(32)
+
+
+def remember_csrf(request: Request, response: Response, token: str) -> None:
+    """Set the CSRF cookie when the browser does not have this token yet."""
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+
+
+def csrf_ok(request: Request, submitted: str) -> bool:
+    """A form post is ours: the field matches the cookie, and any Origin is this host."""
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
+        return False  # includes "null", the origin of sandboxed and privacy-stripped posts
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    return _same(submitted, cookie)
+
+
+def check_target(url: str, *, allow_private: bool) -> None:
+    """Refuse URLs the server should not be made to fetch (SSRF): loopback, private,
+    link-local, multicast or reserved addresses, and anything but http(s).
+
+    Every address the host name resolves to is checked. The fetch later resolves the name
+    again, so a DNS answer that changes in between (rebinding) is not caught here.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError("only http:// and https:// URLs can be watched")
+    if allow_private:
+        return
+    host = parts.hostname
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise UsageError(f"cannot resolve {host}: {exc}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if _internal(address):
+            raise UsageError(
+                f"refusing to watch {host}: it resolves to {address}, an internal address"
+            )
+
+
+def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
