@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from databases import database_url
 from scrubwatch.demo.outlet import FakeOutlet
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -36,14 +37,19 @@ class CliResult:
 class Cli:
     """Runs the real `scrubwatch` entry point in-process, with its own data dir."""
 
-    def __init__(self, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(
+        self, data_dir: Path, capsys: pytest.CaptureFixture[str], db: str | None = None
+    ) -> None:
         self.data_dir = data_dir
+        self.db = db
         self._capsys = capsys
 
     def __call__(self, *args: str) -> CliResult:
         from scrubwatch.cli import main
 
         argv = ["scrubwatch", "--data-dir", str(self.data_dir), *args]
+        if self.db is not None:
+            argv[1:1] = ["--db", self.db]
         self._capsys.readouterr()
         old_argv = sys.argv
         sys.argv = argv
@@ -58,14 +64,32 @@ class Cli:
         return CliResult(code, captured.out, captured.err)
 
 
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    # Keep the user's real config and environment out of tests.
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's real config and environment out of tests."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     for key in list(os.environ):
         if key.startswith("SCRUBWATCH_"):
             monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The CLI on the embedded default: SQLite in a fresh data dir."""
+    _isolate(tmp_path, monkeypatch)
     return Cli(tmp_path / "data", capsys)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_on_each_db(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Cli]:
+    """The CLI on SQLite, then on a fresh PostgreSQL schema: same commands, same results."""
+    _isolate(tmp_path, monkeypatch)
+    with database_url(request.param, tmp_path) as url:
+        yield Cli(tmp_path / "data", capsys, db=None if request.param == "sqlite" else url)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,12 @@ from scrubwatch.demo.outlet import FakeOutlet
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture
+def cli(cli_on_each_db: Cli) -> Cli:
+    """Every end-to-end test runs on SQLite and on PostgreSQL."""
+    return cli_on_each_db
+
+
 def _setup(cli: Cli, outlet: FakeOutlet) -> str:
     url = outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
     outlet.publish("baku-port", OTHER_TITLE, OTHER, byline=BYLINE)
