@@ -4,6 +4,7 @@ PostgreSQL databases."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -251,3 +252,28 @@ def test_naive_datetimes_are_refused(store: SqlStore) -> None:
 
     with pytest.raises((ValueError, StorageError)):
         store.upsert_outlet(Outlet(host="x.example"), datetime(2025, 1, 1))
+
+
+def test_a_retried_check_with_the_same_key_records_nothing_twice(store: SqlStore) -> None:
+    article = _article(store)
+    capture = _capture(article, T0, CaptureOutcome.NEW_VERSION)
+    record = CheckRecord(
+        article,
+        replace(capture, idempotency_key="job-7"),
+        ArticleState.LIVE,
+        T0,
+        new_document=_doc("One."),
+    )
+    first = store.record_check(record)
+    again = store.record_check(record)
+    assert again.id == first.id and again.version == 1
+    assert len(store.captures(article.id or 0)) == 1
+    assert len(store.versions(article.id or 0)) == 1
+
+
+def test_lease_due_hands_each_article_out_once(store: SqlStore) -> None:
+    _article(store)
+    later = T0 + timedelta(minutes=10)
+    assert [a.url for a in store.lease_due(T0, later, 10)] == [URL]
+    assert store.lease_due(T0, later, 10) == []  # leased: not due again until `later`
+    assert [a.url for a in store.lease_due(later, later + timedelta(minutes=10), 10)] == [URL]

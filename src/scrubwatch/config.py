@@ -57,6 +57,7 @@ class Settings:
     gone_after_hours: float = 48.0
     watch_terms: tuple[str, ...] = ()
     outlets: Mapping[str, OutletPolicy] = field(default_factory=dict)  # by host, e.g. "a.com"
+    worker_stalled_seconds: float = 30.0  # a worker silent this long has died: retry its jobs
     web_host: str = "127.0.0.1"
     web_port: int = 8686
     web_token: str | None = None  # required when the web UI listens beyond loopback

@@ -173,6 +173,7 @@ class Capture:
     warc: WarcRef | None = None
     error: str | None = None
     version: int | None = None  # the version this capture showed, when it showed one
+    idempotency_key: str | None = None  # a retried task with the same key records nothing twice
     id: int | None = None
 
 

@@ -20,6 +20,7 @@ from scrubwatch.errors import FetchError, UsageError
 from scrubwatch.model import CaptureOutcome
 from scrubwatch.pipeline import CheckResult
 from scrubwatch.runner import PassReport
+from scrubwatch.workers import conninfo, run_scheduler
 
 
 @app.command()
@@ -116,16 +117,34 @@ def print_report(report: PassReport) -> None:
 
 
 @app.command()
-def run(ctx: typer.Context) -> None:
+def run(
+    ctx: typer.Context,
+    scheduler_only: Annotated[
+        bool,
+        typer.Option(
+            "--scheduler-only",
+            help="(PostgreSQL) only discover and queue due checks for `scrubwatch worker`s.",
+        ),
+    ] = False,
+) -> None:
     """Keep watching on the adaptive schedule until stopped (Ctrl-C or SIGTERM)."""
-    asyncio.run(_run(settings_of(ctx)))
+    settings = settings_of(ctx)
+    if scheduler_only:
+        conninfo(settings.database_url)  # fail early, with the reason, on SQLite
+    asyncio.run(_run(settings, scheduler_only))
 
 
-async def _run(settings: Settings) -> None:
+async def _run(settings: Settings, scheduler_only: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    if scheduler_only:
+        async with runner_session(settings) as runner:
+            out.print("Scheduling checks for the workers; stop with Ctrl-C.", markup=False)
+            await run_scheduler(settings, runner, stop)
+        out.print("Stopped cleanly.", markup=False)
+        return
     async with runner_session(settings) as runner:
         display = RunDisplay(out, runner.clock.now())
         if out.is_terminal:

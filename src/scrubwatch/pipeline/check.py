@@ -23,10 +23,23 @@ T = TypeVar("T")
 PAGE_TYPES = ("html", "xml")  # content types extraction is attempted on
 
 
-async def check_article(article: Article, services: Services) -> CheckResult:
-    """Fetch the article once and record what it showed; never raises for a bad page."""
+async def check_article(
+    article: Article, services: Services, *, idempotency_key: str | None = None
+) -> CheckResult:
+    """Fetch the article once and record what it showed; never raises for a bad page.
+
+    A check run again with the same `idempotency_key` (a retried worker task) records
+    nothing new.
+    """
     assert article.id is not None
     fetched_at = services.clock.now()
+    blank = Capture(
+        article_id=article.id,
+        fetched_at=fetched_at,
+        url=article.url,
+        outcome=CaptureOutcome.FAILED,
+        idempotency_key=idempotency_key,
+    )
     etag = last_modified = None
     if article.state == ArticleState.LIVE and article.latest_version:
         etag, last_modified = await _in_thread(services, services.store.validators, article.id)
@@ -34,12 +47,12 @@ async def check_article(article: Article, services: Services) -> CheckResult:
         response = await services.fetcher.fetch(article.url, etag=etag, last_modified=last_modified)
     except FetchError as exc:
         return await _in_thread(
-            services, record_failure, services, article, fetched_at, str(exc), None
+            services, record_failure, services, article, fetched_at, str(exc), blank
         )
     probe = None
     if response.status == 200 and article.latest_version:
         probe = await services.probes.document_for(article.url)
-    return await _in_thread(services, _process, services, article, fetched_at, response, probe)
+    return await _in_thread(services, _process, services, article, blank, response, probe)
 
 
 async def _in_thread(services: Services, func: Callable[..., T], *args: Any) -> T:
@@ -50,18 +63,16 @@ async def _in_thread(services: Services, func: Callable[..., T], *args: Any) -> 
 def _process(
     services: Services,
     article: Article,
-    fetched_at: datetime,
+    blank: Capture,
     response: Response,
     probe: Document | None,
 ) -> CheckResult:
     """The synchronous part of a check: runs in the processing thread."""
     assert article.id is not None
+    fetched_at = blank.fetched_at
     warc, sha = _archive(services, response, fetched_at)
-    capture = Capture(
-        article_id=article.id,
-        fetched_at=fetched_at,
-        url=article.url,
-        outcome=CaptureOutcome.FAILED,
+    capture = replace(
+        blank,
         final_url=response.final_url,
         status=response.status,
         redirects=response.redirects,

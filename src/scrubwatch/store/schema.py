@@ -106,6 +106,7 @@ captures = Table(
     Column("warc_length", BigInteger),
     Column("error", Text),
     Column("version", Integer),
+    Column("idempotency_key", String(100), unique=True),
     Index("ix_captures_article_id", "article_id"),
     Index("ix_captures_body_sha256", "body_sha256"),
 )

@@ -184,6 +184,28 @@ class SqlStore(StoreReads, StoreAlerts):
         with self._read() as conn:
             return [_article(r) for r in conn.execute(query)]
 
+    def lease_due(self, now: datetime, until: datetime, limit: int) -> list[Article]:
+        """Due articles, their next check moved to `until` so they are handed out once.
+
+        The scale-out scheduler uses this: a worker that checks the article sets the real
+        next check; one that dies lets the lease expire and the article comes due again.
+        """
+        watched = (ArticleState.DUPLICATE.value, ArticleState.UNWATCHED.value)
+        query = (
+            _article_query()
+            .where(t.articles.c.next_check_at <= now, t.articles.c.state.not_in(watched))
+            .order_by(t.articles.c.next_check_at)
+            .limit(limit)
+        )
+        with self._write() as conn:
+            due = [_article(r) for r in conn.execute(query)]
+            ids = [a.id for a in due]
+            if ids:
+                conn.execute(
+                    update(t.articles).where(t.articles.c.id.in_(ids)).values(next_check_at=until)
+                )
+        return due
+
     def stop_watching_article(self, article_id: int) -> bool:
         """No more checks for this article; its evidence stays. False if unknown."""
         with self._write() as conn:
@@ -230,6 +252,12 @@ class SqlStore(StoreReads, StoreAlerts):
         art, cap = record.article, record.capture
         assert art.id is not None
         with self._write() as conn:
+            if cap.idempotency_key is not None:
+                done = conn.execute(
+                    select(t.captures).where(t.captures.c.idempotency_key == cap.idempotency_key)
+                ).first()
+                if done is not None:  # a retry of a check that was already recorded
+                    return _capture(done)
             latest = conn.execute(
                 select(t.articles.c.latest_version).where(t.articles.c.id == art.id)
             ).scalar_one()
@@ -508,6 +536,7 @@ def _insert_capture(conn: Connection, cap: Capture, version: int | None) -> int:
             warc_length=cap.warc.length if cap.warc else None,
             error=cap.error,
             version=version,
+            idempotency_key=cap.idempotency_key,
         )
     )
     key = result.inserted_primary_key
@@ -578,6 +607,7 @@ def _capture(row: Row[Any]) -> Capture:
         warc=warc,
         error=row.error,
         version=row.version,
+        idempotency_key=row.idempotency_key,
         id=row.id,
     )
 

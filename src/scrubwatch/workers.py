@@ -1,0 +1,157 @@
+"""Scale-out: `pipeline.check_article` as procrastinate tasks on PostgreSQL.
+
+PostgreSQL carries both the store and the work queue, so operators run one database and any
+number of `scrubwatch worker` processes on any number of machines, sharing one archive
+directory (each process writes its own WARC files). A scheduler (`scrubwatch run
+--scheduler-only`) discovers new articles and hands out due ones:
+
+- a due article is leased (its next check moved a few minutes ahead) and deferred with a
+  queueing lock, so it is never queued twice, and a lock, so two workers never check it at
+  once;
+- a task that fails is retried with backoff; a worker killed mid-task leaves a stalled job
+  that the scheduler retries;
+- a retried task reuses its job's idempotency key, so a check already recorded before the
+  crash is not recorded again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import procrastinate
+import psycopg
+from procrastinate.exceptions import AlreadyEnqueued
+
+from scrubwatch.config import Settings
+from scrubwatch.errors import ConfigError
+from scrubwatch.model import ArticleState
+from scrubwatch.pipeline import check_article
+from scrubwatch.runner import Runner
+
+log = logging.getLogger(__name__)
+
+QUEUE = "checks"
+TASK = "scrubwatch.check"
+LEASE = timedelta(minutes=10)  # a leased article comes due again if no worker checked it
+BATCH = 500  # articles handed out per scheduler tick
+
+
+def conninfo(database_url: str) -> str:
+    """A libpq connection string from a SQLAlchemy PostgreSQL URL."""
+    scheme, _, rest = database_url.partition("://")
+    if not scheme.startswith("postgresql"):
+        raise ConfigError(
+            "workers need PostgreSQL: pass --db postgresql+psycopg://... (or SCRUBWATCH_DB)"
+        )
+    return f"postgresql://{rest}"
+
+
+@dataclass
+class WorkerState:
+    """Per-process resources of a worker, opened once when it starts."""
+
+    runner: Runner | None = None
+
+
+def build_app(settings: Settings, state: WorkerState) -> procrastinate.App:
+    """The procrastinate app with scrubwatch's check task registered."""
+    connector = procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url))
+    app = procrastinate.App(connector=connector)
+
+    @app.task(
+        name=TASK,
+        queue=QUEUE,
+        pass_context=True,
+        retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=5),
+    )
+    async def check(context: procrastinate.JobContext, article_id: int) -> None:
+        runner = state.runner
+        assert runner is not None, "the worker's runner is opened before jobs run"
+        article = runner.store.article_by_id(article_id)
+        if article is None or article.state in (ArticleState.DUPLICATE, ArticleState.UNWATCHED):
+            return
+        assert context.job is not None
+        key = f"job-{context.job.id}"
+        await check_article(article, runner.services, idempotency_key=key)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(runner.services.executor, runner.services.chrome.flush)
+
+    return app
+
+
+async def ensure_queue_schema(settings: Settings) -> None:
+    """Install procrastinate's tables once (under an advisory lock: many may start at once)."""
+    app = build_app(settings, WorkerState())
+    async with await psycopg.AsyncConnection.connect(
+        conninfo(settings.database_url), autocommit=True
+    ) as conn:
+        await conn.execute("SELECT pg_advisory_lock(7406221)")
+        try:
+            found = await conn.execute("SELECT to_regclass('procrastinate_jobs')")
+            row = await found.fetchone()
+            if row is None or row[0] is None:
+                async with app.open_async():
+                    await app.schema_manager.apply_schema_async()
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(7406221)")
+
+
+@asynccontextmanager
+async def opened_app(settings: Settings, state: WorkerState) -> AsyncIterator[procrastinate.App]:
+    await ensure_queue_schema(settings)
+    app = build_app(settings, state)
+    async with app.open_async():
+        yield app
+
+
+async def run_worker(settings: Settings, runner: Runner, *, concurrency: int) -> None:
+    """Run checks from the queue until SIGINT/SIGTERM."""
+    state = WorkerState(runner=runner)
+    async with opened_app(settings, state) as app:
+        await app.run_worker_async(
+            queues=[QUEUE],
+            concurrency=concurrency,
+            install_signal_handlers=True,
+            delete_jobs="successful",
+            stalled_worker_timeout=settings.worker_stalled_seconds,
+            update_heartbeat_interval=settings.worker_stalled_seconds / 3,
+        )
+
+
+async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
+    """Discover new articles, hand out due ones, retry stalled jobs; returns jobs queued."""
+    await runner.discover()
+    now = runner.clock.now()
+    due = runner.store.lease_due(now, now + LEASE, BATCH)
+    task = app.tasks[TASK]
+    queued = 0
+    for article in due:
+        lock = f"article-{article.id}"
+        try:
+            await task.configure(queueing_lock=lock, lock=lock).defer_async(article_id=article.id)
+            queued += 1
+        except AlreadyEnqueued:
+            pass
+    stalled = runner.settings.worker_stalled_seconds
+    for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled):
+        log.warning("retrying stalled job %s", job.id)
+        await app.job_manager.retry_job(job)
+    return queued
+
+
+async def run_scheduler(settings: Settings, runner: Runner, stop: asyncio.Event) -> None:
+    """Hand out due work every few seconds until `stop` is set."""
+    async with opened_app(settings, WorkerState(runner=runner)) as app:
+        while not stop.is_set():
+            queued = await schedule_once(app, runner)
+            if queued:
+                log.info("queued %s checks", queued)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=5.0)
+            except TimeoutError:
+                continue
