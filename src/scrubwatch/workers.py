@@ -39,6 +39,8 @@ QUEUE = "checks"
 TASK = "scrubwatch.check"
 LEASE = timedelta(minutes=10)  # a leased article comes due again if no worker checked it
 BATCH = 500  # articles handed out per scheduler tick
+TICK = 2.0  # seconds between scheduler passes
+CHROME_FLUSH = 30.0  # seconds between saves of a worker's learned page chrome
 
 
 def conninfo(database_url: str) -> str:
@@ -79,7 +81,8 @@ def build_app(settings: Settings, state: WorkerState) -> procrastinate.App:
         key = f"job-{context.job.id}"
         await check_article(article, runner.services, idempotency_key=key)
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(runner.services.executor, runner.services.chrome.flush)
+        chrome = runner.services.chrome
+        await loop.run_in_executor(runner.services.executor, chrome.flush_every, CHROME_FLUSH)
 
     return app
 
@@ -121,6 +124,8 @@ async def run_worker(settings: Settings, runner: Runner, *, concurrency: int) ->
             stalled_worker_timeout=settings.worker_stalled_seconds,
             update_heartbeat_interval=settings.worker_stalled_seconds / 3,
         )
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(runner.services.executor, runner.services.chrome.flush)
 
 
 async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
@@ -152,6 +157,6 @@ async def run_scheduler(settings: Settings, runner: Runner, stop: asyncio.Event)
             if queued:
                 log.info("queued %s checks", queued)
             try:
-                await asyncio.wait_for(stop.wait(), timeout=5.0)
+                await asyncio.wait_for(stop.wait(), timeout=TICK)
             except TimeoutError:
                 continue

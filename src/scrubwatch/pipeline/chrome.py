@@ -4,6 +4,7 @@ after every pass (not after every check: the state is tens of kilobytes)."""
 from __future__ import annotations
 
 import logging
+import time
 
 from scrubwatch.extract.chrome import ChromeModel
 from scrubwatch.model import Document
@@ -19,6 +20,7 @@ class ChromeModels:
         self._store = store
         self._models: dict[str, ChromeModel] = {}
         self._dirty: set[str] = set()
+        self._flushed_at = time.monotonic()
 
     def for_host(self, host: str) -> ChromeModel:
         model = self._models.get(host)
@@ -37,6 +39,12 @@ class ChromeModels:
         for host in sorted(self._dirty):
             self._store.save_chrome(host, self._models[host].to_json())
         self._dirty.clear()
+        self._flushed_at = time.monotonic()
+
+    def flush_every(self, seconds: float) -> None:
+        """Flush, unless the last flush was less than `seconds` ago (long-running workers)."""
+        if time.monotonic() - self._flushed_at >= seconds:
+            self.flush()
 
     def _load(self, host: str) -> ChromeModel:
         outlet = self._store.outlet(host)
