@@ -284,7 +284,7 @@ def change_headline(page: Page, rng: random.Random) -> tuple[str, str] | None:
 def article_root(tree: HtmlElement, page: Page) -> HtmlElement | None:
     """The smallest element holding every text node of the extracted paragraphs found."""
     holders = []
-    for sentence in sentences(page)[:40]:
+    for sentence in sentences(page):
         located = locate(tree, sentence)
         if located is not None:
             holders.append(located[0][0])

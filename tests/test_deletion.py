@@ -128,3 +128,110 @@ def test_describe_deletion() -> None:
     assert "https://news.example/politics/" in section
     assert "not found" in describe_deletion(DeletionKind.SOFT_404, None)
     assert "emptied" in describe_deletion(DeletionKind.EMPTIED, None).lower()
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        Document(title="الصفحة غير موجودة", paragraphs=("العودة إلى الصفحة الرئيسية",)),
+        Document(title="خبر", paragraphs=("متأسفون، لم يتم العثور على الصفحة.",)),
+        Document(title="خطای ۴۰۴", paragraphs=()),
+        Document(title="خبرگزاری", paragraphs=("صفحه مورد نظر یافت نشد.",)),
+        Document(title="გვერდი ვერ მოიძებნა", paragraphs=()),
+        Document(title="Сторінку не знайдено", paragraphs=("Поверніться на головну.",)),
+    ],
+)
+def test_soft_404_in_more_languages(page: Document) -> None:
+    assert classify_gone(200, URL, URL, page, ARTICLE) == (DeletionKind.SOFT_404, None)
+
+
+# What this site shows for any missing URL: no "not found" phrase in any list, and the
+# requested path echoed back.
+PROBE = Document(
+    title="News Example",
+    paragraphs=(
+        "Oops! We looked everywhere for /zz-missing-4f2a9c.",
+        "Try the search box, or start again from the front page.",
+    ),
+)
+PHRASELESS = Document(
+    title="News Example",
+    paragraphs=(
+        "Oops! We looked everywhere for /politics/2025/04/aliyev-china-ties.",
+        "Try the search box, or start again from the front page.",
+    ),
+)
+
+
+def test_page_like_the_probe_is_a_soft_404() -> None:
+    assert classify_gone(200, URL, URL, PHRASELESS, ARTICLE, probe=PROBE) == (
+        DeletionKind.SOFT_404,
+        None,
+    )
+    # Redirected to the site's "not found" page: still a soft 404, with its target.
+    target = "https://news.example/errors/missing"
+    assert classify_gone(200, URL, target, PHRASELESS, ARTICLE, probe=PROBE) == (
+        DeletionKind.SOFT_404,
+        target,
+    )
+    # Without the probe the phrase-free page is not recognised (it would be compared as an
+    # edit): the probe is what makes it a deletion.
+    assert classify_gone(200, URL, URL, PHRASELESS, ARTICLE) is None
+
+
+def test_probe_page_with_other_chrome_scraps_is_still_a_soft_404() -> None:
+    # Extractors keep different scraps of an article-less page: the probe's headline and
+    # its notice sentence are enough.
+    scraps = Document(
+        title="News Example",
+        paragraphs=(
+            "Oops! We looked everywhere for /politics/2025/04/aliyev-china-ties.",
+            "Try the search box, or start again from the front page.",
+            "Most read: Markets rally as talks resume. Weather: rain in the capital.",
+        ),
+    )
+    assert classify_gone(200, URL, URL, scraps, ARTICLE, probe=PROBE) == (
+        DeletionKind.SOFT_404,
+        None,
+    )
+
+
+def test_real_article_is_never_taken_for_the_probe() -> None:
+    # Same site title, same chrome sentence as the probe: still the article.
+    with_chrome = Document(
+        title="News Example",
+        paragraphs=(*ARTICLE.paragraphs, "Try the search box, or start again from the front page."),
+    )
+    assert classify_gone(200, URL, URL, with_chrome, ARTICLE, probe=PROBE) is None
+    assert classify_gone(200, URL, URL, ARTICLE, ARTICLE, probe=PROBE) is None
+    other = Document(title="Markets rally as talks resume", paragraphs=ARTICLE.paragraphs[1:])
+    assert classify_gone(200, URL, URL, other, None, probe=PROBE) is None
+    # A probe that is itself empty proves nothing about an article with text.
+    assert classify_gone(200, URL, URL, ARTICLE, ARTICLE, probe=Document()) is None
+
+
+def test_chrome_under_the_articles_headline_is_emptied_not_soft_404() -> None:
+    chrome = ("Most read: Markets rally as talks resume.", "Weather: rain in the capital.")
+    probe = Document(title="News Example", paragraphs=chrome)
+    shell = Document(title=ARTICLE.title, paragraphs=chrome)
+    assert classify_gone(200, URL, URL, shell, ARTICLE, probe=probe) == (
+        DeletionKind.EMPTIED,
+        None,
+    )
+
+
+def test_leftovers_sharing_no_sentence_are_emptied_but_an_edit_is_not() -> None:
+    long_article = Document(title=ARTICLE.title, paragraphs=ARTICLE.paragraphs * 3)
+    leftovers = Document(
+        title=ARTICLE.title,
+        paragraphs=(
+            "By Staff Reporter, Senior Correspondent for the Caucasus and Central Asia desk.",
+            "Related stories: Markets rally as talks resume; Weather: rain in the capital.",
+        ),
+    )
+    assert classify_gone(200, URL, URL, leftovers, long_article) == (DeletionKind.EMPTIED, None)
+    cut = Document(
+        title=ARTICLE.title,
+        paragraphs=(ARTICLE.paragraphs[0], "The rest of this report has been withdrawn."),
+    )
+    assert classify_gone(200, URL, URL, cut, long_article) is None

@@ -13,10 +13,10 @@ from dataclasses import replace
 
 from scrubwatch.compare.align import Alignment, align, is_cosmetic, sentences_of
 from scrubwatch.compare.findings import (
-    mentions_in,
     numbers_changed,
     quotes_removed,
     terms_removed,
+    watched_in,
 )
 from scrubwatch.compare.summary import Notes, summarize
 from scrubwatch.model import Diff, Document, Severity, TextPair
@@ -62,7 +62,7 @@ def compare_documents(old: Document, new: Document, watch_terms: Sequence[str] =
     notes = Notes(
         title_cosmetic=title_cosmetic,
         corrected=corrected,
-        mentions=tuple(mentions_in(alignment.removed, diff.terms_removed, watch_terms, language)),
+        watched=tuple(watched_in(diff.terms_removed, watch_terms, language)),
         speakers=tuple(speaker for _q, speaker in quotes),
     )
     severity = Severity.MINOR if minor else Severity.SUBSTANTIVE

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
-from scrubwatch.compare.align import Alignment, Sentence
+from scrubwatch.compare.align import Alignment
 from scrubwatch.model import Document, TextPair
 from scrubwatch.text import (
     contains_term,
@@ -164,25 +164,11 @@ def _minus(figures: list[str], others: list[str]) -> list[str]:
     return kept
 
 
-def mentions_in(
-    removed: Sequence[Sentence],
-    terms: Sequence[str],
-    watch_terms: Sequence[str],
-    language: str | None,
-) -> list[str]:
-    """Terms the removed sentences name: watch terms first, then removed terms, each once."""
-    text = "\n".join(s.text for s in removed)
-    loose, exact = fold(text), fold(text, language)
-    named = [
-        _as_written(t.strip(), text, language)
-        for t in watch_terms
-        if contains_term(loose, fold(t), language)
+def watched_in(terms: Sequence[str], watch_terms: Sequence[str], language: str | None) -> list[str]:
+    """The removed terms that are watch terms (they come first in `terms_removed`)."""
+    keys = {fold(t) for t in watch_terms if t.strip()}
+    return [
+        t
+        for t in terms
+        if fold(t) in keys or any(contains_term(fold(t), k, language) for k in keys)
     ]
-    named += [t for t in terms if contains_term(exact, fold(t, language), language)]
-    seen: set[str] = set()
-    unique: list[str] = []
-    for term in named:
-        if fold(term) not in seen:
-            seen.add(fold(term))
-            unique.append(term)
-    return unique

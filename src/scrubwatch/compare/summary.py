@@ -1,7 +1,10 @@
 """The one-line, plain-language account of a Diff that a journalist reads first.
 
-Example: "Headline changed; 3 sentences removed (mention 'Zangezur corridor'); 1 sentence
-rewritten; quote by Liu Jianchao removed; $3.7 billion → $3.2 billion".
+What matters most comes first: watched terms the article dropped, then the headline, quotes
+removed (with who said them), figures changed, other names dropped, and last how many
+sentences moved in or out. Example: "watched term 'Zangezur corridor' removed; quote by
+Liu Jianchao removed; $3.7 billion → $3.2 billion; no longer mentions 'Nakhchivan';
+3 sentences removed, 1 rewritten".
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from dataclasses import dataclass
 from scrubwatch.model import Diff, TextPair
 from scrubwatch.text import has_cjk
 
-_MAX_MENTIONS = 3
+_MAX_TERMS = 3
 _MAX_QUOTES = 3
 _MAX_FIGURES = 4
 _QUOTE_OPENING_WORDS = 6
 _QUOTE_OPENING_CJK_CHARS = 12
+_MAX_HEADLINE_CHARS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,56 +29,69 @@ class Notes:
 
     title_cosmetic: bool = False
     corrected: int = 0  # how many of the changed sentences are cosmetic fixes
-    mentions: tuple[str, ...] = ()  # terms named by the removed sentences, best first
+    watched: tuple[str, ...] = ()  # the removed terms that are the user's watch terms
     speakers: tuple[str | None, ...] = ()  # one per removed quote
 
 
 def summarize(diff: Diff, notes: Notes) -> str:
     """One line: what changed, most telling first, separated by semicolons."""
-    parts = [
-        *_headline_parts(diff, notes),
-        *_sentence_parts(diff, notes),
-        *_quote_parts(diff.quotes_removed, notes.speakers),
-    ]
-    unmentioned = [t for t in diff.terms_removed if t not in notes.mentions]
-    if unmentioned:
-        parts.append("no longer mentions " + _listed(unmentioned[:_MAX_MENTIONS]))
-    parts.extend(_figure_parts(diff.numbers_changed))
-    line = "; ".join(parts) or "Text changed"
-    return line[0].upper() + line[1:]
+    parts: list[str] = []
+    if notes.watched:
+        noun = "watched term" if len(notes.watched) == 1 else "watched terms"
+        parts.append(f"{noun} {_listed(notes.watched[:_MAX_TERMS])} removed")
+    parts += _headline_parts(diff, notes)
+    parts += _quote_parts(diff.quotes_removed, notes.speakers)
+    parts += _figure_parts(diff.numbers_changed)
+    # A speaker or a removed quote is already named above; do not list it again as a term.
+    named = set(notes.watched) | {s for s in notes.speakers if s}
+    others = [t for t in diff.terms_removed if t not in named and t not in diff.quotes_removed]
+    if others:
+        parts.append("no longer mentions " + _listed(others[:_MAX_TERMS]))
+    counts = _sentence_counts(diff, notes)
+    if counts:
+        parts.append(counts)
+    # Lower case throughout: the line is read after a label ("EDITED (substantive)") and
+    # quoted inside alerts, where a capital in mid-sentence would look odd.
+    return "; ".join(parts) or "text changed"
 
 
 def _headline_parts(diff: Diff, notes: Notes) -> list[str]:
     parts: list[str] = []
     if diff.title is not None:
         if not diff.title.after:
-            parts.append("Headline removed")
+            parts.append(f"headline {_shown(diff.title.before)} removed")
         elif not diff.title.before:
-            parts.append("Headline added")
+            parts.append(f"headline {_shown(diff.title.after)} added")
         else:
-            parts.append("Headline corrected" if notes.title_cosmetic else "Headline changed")
+            before, after = _shown(diff.title.before), _shown(diff.title.after)
+            if notes.title_cosmetic:
+                parts.append("headline corrected (spelling, punctuation or casing)")
+            else:
+                parts.append(f"headline changed from {before} to {after}")
     if diff.byline is not None:
-        parts.append("Byline removed" if not diff.byline.after else "Byline changed")
+        if not diff.byline.after:
+            parts.append(f"byline {_shown(diff.byline.before)} removed")
+        else:
+            before, after = _shown(diff.byline.before), _shown(diff.byline.after)
+            parts.append(f"byline changed from {before} to {after}")
     return parts
 
 
-def _sentence_parts(diff: Diff, notes: Notes) -> list[str]:
-    parts: list[str] = []
-    if diff.sentences_removed:
-        part = _count(len(diff.sentences_removed), "sentence") + " removed"
-        if notes.mentions:
-            part += f" (mention {_listed(notes.mentions[:_MAX_MENTIONS])})"
-        parts.append(part)
-    if diff.sentences_added:
-        parts.append(_count(len(diff.sentences_added), "sentence") + " added")
+def _sentence_counts(diff: Diff, notes: Notes) -> str:
+    """ "3 sentences removed, 1 added, 1 rewritten": the noun once, on the first count."""
     rewritten = len(diff.sentences_changed) - notes.corrected
-    if rewritten:
-        parts.append(_count(rewritten, "sentence") + " rewritten")
-    if notes.corrected:
-        parts.append(
-            _count(notes.corrected, "sentence") + " corrected (spelling, punctuation or casing)"
-        )
-    return parts
+    counts = [
+        (len(diff.sentences_removed), "removed"),
+        (len(diff.sentences_added), "added"),
+        (rewritten, "rewritten"),
+        (notes.corrected, "corrected (spelling, punctuation or casing)"),
+    ]
+    shown = [(n, what) for n, what in counts if n]
+    if not shown:
+        return ""
+    first_n, first_what = shown[0]
+    noun = "sentence" if first_n == 1 else "sentences"
+    return ", ".join([f"{first_n} {noun} {first_what}"] + [f"{n} {w}" for n, w in shown[1:]])
 
 
 def _quote_parts(quotes: Sequence[str], speakers: Sequence[str | None]) -> list[str]:
@@ -98,6 +115,13 @@ def _figure_parts(figures: Sequence[TextPair]) -> list[str]:
     return parts
 
 
+def _shown(text: str) -> str:
+    """A headline or byline in quotes, shortened if very long."""
+    if len(text) > _MAX_HEADLINE_CHARS:
+        text = text[: _MAX_HEADLINE_CHARS - 1].rstrip() + "…"
+    return f'"{text}"'
+
+
 def _opening(quote: str) -> str:
     """The first words of a quote, enough to recognise it."""
     if has_cjk(quote) and " " not in quote:
@@ -105,10 +129,6 @@ def _opening(quote: str) -> str:
     else:
         short = " ".join(quote.split()[:_QUOTE_OPENING_WORDS])
     return f'"{short}…"' if short != quote else f'"{quote}"'
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _listed(terms: Sequence[str]) -> str:

@@ -64,7 +64,7 @@ alert_deliveries = Table(
     Column("id", Integer, primary_key=True),
     Column("rule_id", Integer, ForeignKey("alert_rules.id"), nullable=False),
     Column("change_id", Integer, ForeignKey("changes.id"), nullable=False),
-    Column("status", String(10), nullable=False),  # pending, sent, failed
+    Column("status", String(10), nullable=False),  # pending, sending, sent, failed
     Column("queued_at", UTCDateTime, nullable=False),
     Column("next_attempt_at", UTCDateTime, nullable=False),
     Column("attempts", Integer, nullable=False),
@@ -83,7 +83,7 @@ alert_cursor = Table(
 )
 
 CURSOR = "changes"
-PENDING, SENT, FAILED = "pending", "sent", "failed"
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,7 @@ class AlertRule:
     digest_minutes: int | None = None  # collect changes into one message per this period
     id: int | None = None
     created_at: datetime | None = None
+    after_change_id: int = 0  # changes up to this id were recorded before the rule existed
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +159,11 @@ class StoreAlerts:
             start = conn.execute(select(func.coalesce(func.max(t.changes.c.id), 0))).scalar_one()
             try:
                 with conn.begin_nested():
-                    conn.execute(insert(alert_rules).values(**_rule_values(rule), created_at=now,
-                                                            after_change_id=start))
+                    conn.execute(
+                        insert(alert_rules).values(
+                            **_rule_values(rule), created_at=now, after_change_id=start
+                        )
+                    )
             except IntegrityError as exc:
                 raise UsageError(f"an alert rule named {rule.name!r} exists already") from exc
         found = self.alert_rule(rule.name)
@@ -205,7 +209,8 @@ class StoreAlerts:
         return [
             RuleStatus(
                 rule=rule,
-                pending=by_rule.get((rule.id or 0, PENDING), 0),
+                pending=by_rule.get((rule.id or 0, PENDING), 0)
+                + by_rule.get((rule.id or 0, SENDING), 0),
                 sent=by_rule.get((rule.id or 0, SENT), 0),
                 failed=by_rule.get((rule.id or 0, FAILED), 0),
                 last_error=last_error.get(rule.id or 0),
@@ -221,18 +226,20 @@ class StoreAlerts:
             return _cursor(conn)
 
     def alert_candidates(
-        self, after_id: int, *, since: datetime | None = None, limit: int = 500
+        self,
+        after_id: int,
+        *,
+        until_id: int | None = None,
+        since: datetime | None = None,
+        limit: int = 500,
     ) -> list[AlertCandidate]:
-        """Changes with an id above `after_id`, plus (with `since`) those detected since then.
-
-        The second set is a safety net for PostgreSQL with many writers: ids come from a
-        sequence, so a change can commit after a higher id was already considered. Looking
-        back over recent changes again costs little, because queueing is idempotent.
-        """
-        condition = t.changes.c.id > after_id
+        """Changes with ids in (`after_id`, `until_id`], detected at or after `since`, by id."""
+        conditions = [t.changes.c.id > after_id]
+        if until_id is not None:
+            conditions.append(t.changes.c.id <= until_id)
         if since is not None:
-            condition = condition | (t.changes.c.detected_at >= since)
-        query = _candidate_query().where(condition).order_by(t.changes.c.id).limit(limit)
+            conditions.append(t.changes.c.detected_at >= since)
+        query = _candidate_query().where(*conditions).order_by(t.changes.c.id).limit(limit)
         with self._read() as conn:
             return [_candidate(r) for r in conn.execute(query)]
 
@@ -241,7 +248,9 @@ class StoreAlerts:
             row = conn.execute(_candidate_query().where(t.changes.c.id == change_id)).first()
         return _candidate(row) if row else None
 
-    def queue_alert_deliveries(self, queued: Sequence[QueuedDelivery], up_to: int, now: datetime) -> int:
+    def queue_alert_deliveries(
+        self, queued: Sequence[QueuedDelivery], up_to: int, now: datetime
+    ) -> int:
         """Queue deliveries and move the cursor to `up_to`, in one transaction.
 
         Pairs already queued are skipped (unique constraint), so this is safe to repeat and
@@ -259,7 +268,10 @@ class StoreAlerts:
                     attempts=0,
                     matched=list(item.matched),
                 )
-                added += max(conn.execute(stmt.on_conflict_do_nothing()).rowcount, 0)
+                # RETURNING tells a new row from a skipped one on both backends (rowcount
+                # does not, once SQLAlchemy adds its own RETURNING on PostgreSQL).
+                stmt = stmt.on_conflict_do_nothing().returning(alert_deliveries.c.id)
+                added += len(conn.execute(stmt).all())
             stmt = _insert_ignore(conn.dialect.name, alert_cursor).values(
                 name=CURSOR, last_change_id=0
             )
@@ -274,12 +286,13 @@ class StoreAlerts:
     # -- delivering ------------------------------------------------------------------------
 
     def due_delivery_ids(self, now: datetime, limit: int) -> list[tuple[int, int]]:
-        """(delivery id, rule id) of pending deliveries due at `now`, oldest first."""
+        """(delivery id, rule id) of deliveries due at `now` (or whose lease ran out), oldest
+        first."""
         d = alert_deliveries
         query = (
             select(d.c.id, d.c.rule_id)
-            .where(d.c.status == PENDING, d.c.next_attempt_at <= now)
-            .order_by(d.c.next_attempt_at, d.c.id)
+            .where(d.c.status.in_((PENDING, SENDING)), d.c.next_attempt_at <= now)
+            .order_by(d.c.id)
             .limit(limit)
         )
         with self._read() as conn:
@@ -293,26 +306,36 @@ class StoreAlerts:
             return list(conn.execute(query.order_by(d.c.id)).scalars())
 
     def claim_delivery(self, delivery_id: int, now: datetime, lease: timedelta) -> Delivery | None:
-        """Take a pending delivery for one attempt; None when another process has it."""
+        """Take a delivery for one attempt; None when it is sent, failed, or another has it.
+
+        A claimed row is `sending` until `now + lease`; if its process dies, it is due again
+        after that, so nothing is lost and nothing is sent by two processes at once.
+        """
         d = alert_deliveries
         with self._write() as conn:
             row = conn.execute(select(d).where(d.c.id == delivery_id)).first()
-            if row is None or row.status != PENDING:
+            free = row is not None and (
+                row.status == PENDING or (row.status == SENDING and row.next_attempt_at <= now)
+            )
+            if row is None or not free:
                 return None
             taken = conn.execute(
                 update(d)
-                .where(d.c.id == delivery_id, d.c.status == PENDING,
-                       d.c.next_attempt_at == row.next_attempt_at)
-                .values(next_attempt_at=now + lease, attempts=d.c.attempts + 1)
+                .where(
+                    d.c.id == delivery_id,
+                    d.c.status == row.status,
+                    d.c.next_attempt_at == row.next_attempt_at,
+                )
+                .values(status=SENDING, next_attempt_at=now + lease, attempts=d.c.attempts + 1)
             )
             if taken.rowcount != 1:
                 return None
-            rule_row = conn.execute(select(alert_rules).where(alert_rules.c.id == row.rule_id)).one()
-            cand_row = conn.execute(_candidate_query().where(t.changes.c.id == row.change_id)).one()
+            rule = conn.execute(select(alert_rules).where(alert_rules.c.id == row.rule_id)).one()
+            change = conn.execute(_candidate_query().where(t.changes.c.id == row.change_id)).one()
         return Delivery(
             id=row.id,
-            rule=_rule(rule_row),
-            candidate=_candidate(cand_row),
+            rule=_rule(rule),
+            candidate=_candidate(change),
             matched=tuple(row.matched or ()),
             attempts=row.attempts + 1,
         )
@@ -333,12 +356,24 @@ class StoreAlerts:
         if retry_at is None:
             values["status"] = FAILED
         else:
-            values["next_attempt_at"] = retry_at
+            values.update(status=PENDING, next_attempt_at=retry_at)
         with self._write() as conn:
             conn.execute(
                 update(alert_deliveries)
                 .where(alert_deliveries.c.id.in_(delivery_ids))
                 .values(**values)
+            )
+
+    def postpone_deliveries(
+        self, delivery_ids: Sequence[int], error: str, until: datetime, now: datetime
+    ) -> None:
+        """Move due, unclaimed deliveries to `until` without counting an attempt."""
+        d = alert_deliveries
+        with self._write() as conn:
+            conn.execute(
+                update(d)
+                .where(d.c.id.in_(delivery_ids), d.c.status == PENDING, d.c.next_attempt_at <= now)
+                .values(next_attempt_at=until, last_error=error[:2000])
             )
 
     # Transactions come from SqlStore (SQLite writes take the lock up front there).
@@ -383,6 +418,7 @@ def _rule(row: Any) -> AlertRule:
         digest_minutes=row.digest_minutes,
         id=row.id,
         created_at=row.created_at,
+        after_change_id=row.after_change_id,
     )
 
 

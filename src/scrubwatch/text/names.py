@@ -32,7 +32,9 @@ UPPER = (
 _CAP_WORD = rf"(?<![\w'’\-]){UPPER}[\w'’\-]*"
 # Lowercase particles that live inside names: "Bank of China", "Charles de Gaulle".
 _CONNECTOR = r"(?:of|de|da|du|del|della|der|den|van|von|al|bin|ibn|la|le)"
-NAME = rf"{_CAP_WORD}(?:[ \u00a0]+(?:{_CONNECTOR}[ \u00a0]+)?{_CAP_WORD})*"
+# Initials stay with the name they abbreviate: "İ. Əliyev", "J. R. R. Tolkien".
+_INITIALS = rf"(?:(?<![\w.]){UPPER}\.[ \u00a0]?)*"
+NAME = rf"{_INITIALS}{_CAP_WORD}(?:[ \u00a0]+(?:{_CONNECTOR}[ \u00a0]+)?{_CAP_WORD})*"
 
 # Lowercase nouns that complete a capitalised name: "Zangezur corridor", "Belt and Road
 # initiative". English only for now; a seam for other languages.
@@ -59,7 +61,7 @@ _STOPWORD_TEXT = """
     saturday sunday в во на но и а с со по для как это этот эта эти он она они оно мы я вы
     его ее её их также однако при из от к у о об за не что когда после до если bu bir ve ama
     ancak fakat o və həm lakin bunu sonra daha ise için ile çünkü şimdi bugün dün
-    həmçinin amma bundan sonra
+    həmçinin amma bundan sonra у та але це ця цей ці він вона вони ми також проте після
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

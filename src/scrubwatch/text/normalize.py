@@ -47,7 +47,7 @@ _TYPOGRAPHY = str.maketrans(
 _ASCII_SPACE_RUN = re.compile(r"[ \t\r\n\f\v]+")
 
 TURKIC_LANGUAGES = frozenset({"tr", "az", "crh", "gag", "tt", "kk"})
-SUFFIXING_LANGUAGES = TURKIC_LANGUAGES | {"uz", "tk", "ky", "fi", "et", "hu"}
+SUFFIXING_LANGUAGES = TURKIC_LANGUAGES | {"uz", "tk", "ky", "fi", "et", "hu", "hy", "ka"}
 
 
 def base_language(language: str | None) -> str | None:

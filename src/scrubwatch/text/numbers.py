@@ -12,18 +12,22 @@ import re
 from scrubwatch.text.normalize import normalize
 
 _CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[$€£¥₽₹₺₼₸]|(?:USD|EUR|GBP|RUB|CNY|AZN|TRY|AMD)[ \u00a0]?)"
-# Thousands groups may be split by a comma, a dot, an apostrophe or a (narrow) no-break
-# space, never by a plain space: "in 2024 375 companies" is two figures.
+# Thousands groups may be split by a comma, a dot, an apostrophe or a (narrow, no-break or
+# plain) space, as Russian and French write "1 200 000". A group is one to three digits
+# first, so "in 2024 375 companies" stays two figures.
 # Eastern Arabic and Persian text use ٬ for thousands and ٫ for decimals; `\d` already
 # matches their digits.
-_DIGITS = r"\d{1,3}(?:[,.'\u00a0\u202f\u2009\u066c]\d{3})+(?:[.,\u066b]\d+)?|\d+(?:[.,\u066b]\d+)?"
+_DIGITS = (
+    r"\d{1,3}(?:[,.' \u00a0\u202f\u2009\u066c]\d{3}(?!\d))+(?:[.,\u066b]\d+)?|\d+(?:[.,\u066b]\d+)?"
+)
 _SCALE = (
     r"(?:[ \u00a0]?(?:thousand|million|billion|trillion|bn|mn|tn|m|k|"
     r"тыс\.|тис\.|млн|млрд|трлн|milyon|milyard|milyar|trilyon|万亿|亿|万|千|億|"
-    r"مليار|مليون|ألف|آلاف|میلیارد|میلیون|هزار|միլիարդ|միլիոն|მილიარდი|მილიონი))"
+    r"مليار|مليون|ألف|آلاف|میلیارد|میلیون|هزار|միլիարդ|միլիոն|მილიარდი|მილიარდ|მილიონი|მილიონ))"
 )
 _UNIT = (
-    r"(?:[ \u00a0]?(?:%|٪|per[ \u00a0]?cent|percent|درصد|بالمئة|في المئة|процент(?:а|ов)?|faiz|"
+    r"(?:[ \u00a0]?(?:%|٪|[$€£¥₽₹₺₼₸]|per[ \u00a0]?cent|percent|درصد|بالمئة|في المئة|"
+    r"процент(?:а|ов)?|faiz|"
     r"kilometres|kilometers|kilometre|kilometer|km|miles|metres|meters|tonnes|tons|kg|"
     r"dollars|euros|pounds|roubles|rubles|manats?|yuan|lira|drams?|USD|EUR|"
     r"долларов|доллара|доллар|евро|рублей|рубля|рубль|манатов|юаней|км|километров|тонн|"
@@ -36,9 +40,15 @@ _UNIT = (
 # CJK characters may, since Chinese writes figures straight into the sentence.
 _LETTER = r"A-Za-z\u00c0-\u024f\u0370-\u052f\u0531-\u058f\u10a0-\u10ff"
 _EDGE = rf"0-9{_LETTER}"
+# Dates and clock times written in digits ("08.04.2015", "2015-04-08", "12:46") are figures
+# too: a changed date in the text is a changed fact.
+_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?"
+# Turkish and Azerbaijani write the percent sign first: "%12,5".
+_PERCENT_BEFORE = r"(?:%|٪)"
 _NUMBER = re.compile(
-    rf"(?<![{_EDGE}])(?<!\d[.,])(?<![{_LETTER}]-)"
-    rf"{_CURRENCY}?(?:{_DIGITS}){_SCALE}?{_UNIT}?(?![{_EDGE}])"
+    rf"(?<![{_EDGE}])(?<!\d[.,:/-])(?<![{_LETTER}]-)"
+    rf"(?:(?:{_DATE})(?![\d.,:/-]?\d)|{_PERCENT_BEFORE}?{_CURRENCY}?(?:{_DIGITS}){_SCALE}?{_UNIT}?)"
+    rf"(?![{_EDGE}])"
 )
 _GROUPING = re.compile(r"(?<=\d)'(?=\d{3})")
 _ALIASES = (

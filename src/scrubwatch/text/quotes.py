@@ -113,23 +113,29 @@ _VERBS = (
     "announced|replied|emphasised|emphasized|"
     "сказал|сказала|сказали|заявил|заявила|заявили|отметил|отметила|сообщил|сообщила|"
     "подчеркнул|подчеркнула|добавил|добавила|пояснил|пояснила|написал|написала|"
+    "сказав|сказала|заявив|заявила|зазначив|зазначила|повідомив|повідомила|додав|додала|"
     "dedi|söyledi|bildirdi|açıkladı|belirtti|vurguladı|ifade etti|"
+    "ասաց|հայտարարեց|նշեց|ընդգծեց|հավելեց|գրել է|"
     "bildirib|deyib|qeyd edib|vurğulayıb|söyləyib|açıqlayıb"
 )
 # "Liu had emphasised", "Aliyev also said": short words allowed between a name and its verb.
 _AUXILIARY = r"(?:(?:had|has|have|was|also|then|later|reportedly|further|again|once)\s+)*"
 _VERB = rf"{_AUXILIARY}(?<!\w)(?:{_VERBS})(?!\w)"
 _APPOSITION = r"(?:,[^,.!?]{1,80},)?"  # "Liu Jianchao, head of the department, said"
-_ACCORDING_TO = r"(?i:according to|по словам|sözlərinə görə)"
+_ACCORDING_TO = r"(?i:according to|по словам|за словами|sözlərinə görə)"
 _SPEAKER_AFTER = (
     re.compile(rf"^[^\w]*{_ACCORDING_TO}\s+({NAME})"),  # “…”, according to Liu Jianchao
     re.compile(rf"^[^\w]*{_VERB}\s+({NAME})"),  # “…,” said Liu Jianchao
-    re.compile(rf"^[^\w]*({NAME}){_APPOSITION}\s+{_VERB}"),  # “…,” Liu Jianchao said
+    # “…,” Liu Jianchao said; «…», — deyə Ceyhun Bayramov bildirib (deyə/diye: "saying")
+    re.compile(rf"^[^\w]*(?:(?:deyə|diye)\s+)?({NAME}){_APPOSITION}\s+{_VERB}"),
 )
 _SPEAKER_BEFORE = (
     re.compile(rf"{_ACCORDING_TO}\s+({NAME})"),
     re.compile(rf"({NAME}){_APPOSITION}\s+{_VERB}"),  # Liu Jianchao said: “…”
     re.compile(r"([\u4e00-\u9fff]{2,4})(?:表示|说|称|指出|强调)[：:，,]?\W*$"),  # 刘建超表示：“…”
+    # Arabic script has no capitals: the speaker is the one or two words between a verb of
+    # saying and the colon before the quote. وقال علييف: «…»
+    re.compile(r"(?<!\w)و?(?:قال|صرح|أكد|أضاف|أوضح)\s+(\w+(?:\s\w+)?)\s*[:：]\W*$"),
 )
 
 

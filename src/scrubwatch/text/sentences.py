@@ -6,9 +6,13 @@ large enough that a moved paragraph is recognised as the same words in another p
 
 from __future__ import annotations
 
+import re
+
 from sentencex import segment
 
 from scrubwatch.text.normalize import base_language, clean
+
+_INITIAL = re.compile(r"(?:^|\s)([^\W\d_])\.$")
 
 # sentencex knows the abbreviations of many languages and falls back to generic rules for
 # the others; English rules also split CJK text on 。！？, so it is the default.
@@ -29,5 +33,19 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
     lang = base_language(language) or _DEFAULT_LANGUAGE
     sentences: list[str] = []
     for paragraph in split_paragraphs(text):
-        sentences.extend(s.strip() for s in segment(lang, paragraph) if s.strip())
+        pieces = [s.strip() for s in segment(lang, paragraph) if s.strip()]
+        sentences.extend(_join_initials(pieces))
     return sentences
+
+
+def _join_initials(pieces: list[str]) -> list[str]:
+    """Glue back a piece cut after an initial ("Prezident İ." + "Əliyev ..."): segmenters
+    without abbreviation lists for a language take a capital and a dot for a full stop."""
+    joined: list[str] = []
+    for piece in pieces:
+        initial = _INITIAL.search(joined[-1]) if joined else None
+        if initial is not None and initial.group(1).isupper():
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
