@@ -3,6 +3,8 @@ changes as the embedded default, and a worker killed mid-batch loses and duplica
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
 import signal
 import subprocess
@@ -18,10 +20,14 @@ from sqlalchemy import update
 
 from articles import BYLINE, OTHER, OTHER_TITLE, PARAGRAPHS, REMOVED_SENTENCE, SCRUBBED, TITLE
 from databases import postgres_schema
+from hostile import hostile_server
+from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.fetch import Fetcher
 from scrubwatch.model import ChangeKind
 from scrubwatch.store import SqlStore
 from scrubwatch.store import schema as tables
+from scrubwatch.store.pacing import PostgresPacing
 
 pytestmark = pytest.mark.slow
 
@@ -158,3 +164,24 @@ def test_a_killed_worker_loses_and_duplicates_nothing(tmp_path: Path) -> None:
         assert sw.store.changes() == []
         scheduler_log = next(sw.logs.glob("*-run.log")).read_text()
         assert "retrying stalled job" in scheduler_log  # the crash really cut jobs short
+
+
+def test_crawl_delay_holds_across_workers() -> None:
+    log: list[tuple[float, str, dict[str, str]]] = []
+    with postgres_schema() as db, hostile_server("User-agent: *\nCrawl-delay: 0.4\n", log) as base:
+        store = SqlStore.open(db)
+
+        async def worker() -> None:
+            async with Fetcher(Settings(), shared_pacing=PostgresPacing(store.engine)) as fetcher:
+                for _ in range(3):
+                    await fetcher.fetch(base + "/ok")
+
+        async def two_workers() -> None:
+            await asyncio.gather(worker(), worker())  # two fetchers, as in two processes
+
+        asyncio.run(two_workers())
+        store.close()
+    starts = sorted(moment for moment, path, _ in log if path == "/ok")
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(starts) == 6
+    assert min(gaps) >= 0.35, gaps

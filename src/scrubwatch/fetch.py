@@ -27,7 +27,7 @@ from scrubwatch.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from scrubwatch.politeness import HostGate, retry_after_seconds
+from scrubwatch.politeness import HostGate, SharedPacing, retry_after_seconds
 from scrubwatch.robots import RobotsCache
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -64,8 +64,15 @@ class Response:
 class Fetcher:
     """Fetches URLs politely: robots.txt, per-host pacing, global and per-host concurrency."""
 
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        shared_pacing: SharedPacing | None = None,
+    ):
         self._settings = settings
+        self._shared_pacing = shared_pacing
         timeout = httpx.Timeout(
             connect=settings.connect_timeout,
             read=settings.read_timeout,
@@ -102,6 +109,8 @@ class Fetcher:
         if gate is None:
             gate = HostGate(
                 concurrency=self._settings.per_host_concurrency,
+                host=origin,
+                shared=self._shared_pacing,
                 min_delay=self._min_delay(url),
             )
             self._gates[origin] = gate

@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from email.utils import parsedate_to_datetime
 
 SLOW_SECONDS = 3.0  # a response slower than this counts as strain
@@ -21,11 +22,22 @@ FIRST_STRAIN_DELAY = 0.5
 MAX_RETRY_AFTER = 3600.0  # never park a host for more than an hour on its say-so
 
 
+class SharedPacing(Protocol):
+    """Spacing of requests to a host shared by several processes (scale-out workers)."""
+
+    async def reserve(self, host: str, spacing: float) -> float:
+        """Book the next slot for `host`, `spacing` seconds after the last one; returns how
+        many seconds to wait before it starts."""
+        ...
+
+
 @dataclass
 class HostGate:
     """Concurrency and spacing of requests to one host."""
 
     concurrency: int
+    host: str = ""
+    shared: SharedPacing | None = None  # when set, spacing also holds across processes
     min_delay: float = 0.0  # configured floor or robots.txt Crawl-delay
     adaptive_delay: float = 0.0
     clock: Callable[[], float] = time.monotonic
@@ -50,6 +62,8 @@ class HostGate:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self._next_start = max(self._next_start, self.clock()) + self.delay
+                if self.shared is not None and self.delay > 0:
+                    await asyncio.sleep(await self.shared.reserve(self.host, self.delay))
         except BaseException:
             self._semaphore.release()
             raise

@@ -25,7 +25,7 @@ def worker(
 
 
 async def _worker(settings: Settings, concurrency: int) -> None:
-    async with runner_session(settings) as runner:
+    async with runner_session(settings, shared_pacing=True) as runner:
         out.print(f"Worker running {concurrency} checks at a time; stop with Ctrl-C.", markup=False)
         await run_worker(settings, runner, concurrency=concurrency)
     out.print("Worker stopped cleanly.", markup=False)

@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager, contextmanager
 
 from scrubwatch.clock import Clock
 from scrubwatch.config import Settings
+from scrubwatch.fetch import Fetcher
 from scrubwatch.runner import Runner
 from scrubwatch.store import SqlStore, open_store
+from scrubwatch.store.pacing import PostgresPacing
 
 
 @contextmanager
@@ -22,8 +24,17 @@ def store_session(settings: Settings) -> Iterator[SqlStore]:
 
 
 @asynccontextmanager
-async def runner_session(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Runner]:
-    """A store plus a runner (HTTP client, archive, processing thread) for one command."""
+async def runner_session(
+    settings: Settings, clock: Clock | None = None, *, shared_pacing: bool = False
+) -> AsyncIterator[Runner]:
+    """A store plus a runner (HTTP client, archive, processing thread) for one command.
+
+    `shared_pacing`: per-host request spacing also holds across processes (scale-out
+    workers), through the PostgreSQL store.
+    """
     with store_session(settings) as store:
-        async with Runner(settings, store, clock=clock) as runner:
+        fetcher = None
+        if shared_pacing:
+            fetcher = Fetcher(settings, shared_pacing=PostgresPacing(store.engine))
+        async with Runner(settings, store, clock=clock, fetcher=fetcher) as runner:
             yield runner

@@ -148,3 +148,10 @@ changes = Table(
     Index("ix_changes_detected_at", "detected_at"),
     Index("ix_changes_article_id", "article_id"),
 )
+
+host_pacing = Table(
+    "host_pacing",
+    metadata,
+    Column("host", String(300), primary_key=True),
+    Column("next_at", UTCDateTime, nullable=False),
+)
