@@ -17,9 +17,10 @@ from hostile import hostile_server
 from scrubwatch.clock import ManualClock
 from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
-from scrubwatch.errors import RobotsDisallowed
+from scrubwatch.errors import HostBusy, RobotsDisallowed
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import ArticleState, CaptureOutcome, ChangeKind
+from scrubwatch.politeness import HostGate
 from scrubwatch.runner import Runner
 from scrubwatch.store import SqlStore, open_store
 
@@ -185,3 +186,15 @@ def test_one_article_per_canonical_url(world: World) -> None:
     assert alias.id is not None
     [capture] = world.store.captures(alias.id)  # checked once, then left alone
     assert capture.error == f"duplicate of {base}/news/static-story"
+
+
+def test_a_long_retry_after_fails_fast_instead_of_stalling_the_pass() -> None:
+    gate = HostGate(concurrency=2, host="http://busy.example")
+    gate.hold(120)
+
+    async def enter() -> None:
+        async with gate:
+            pass
+
+    with pytest.raises(HostBusy, match="wait 120 s"):
+        asyncio.run(enter())

@@ -58,6 +58,9 @@ class Settings:
     watch_terms: tuple[str, ...] = ()
     outlets: Mapping[str, OutletPolicy] = field(default_factory=dict)  # by host, e.g. "a.com"
     worker_stalled_seconds: float = 30.0  # a worker silent this long has died: retry its jobs
+    base_url: str | None = None  # where people reach the web UI, for links in alerts
+    alert_timeout: float = 10.0  # seconds per alert message
+    alert_max_attempts: int = 10  # about four hours of retries with backoff
     web_host: str = "127.0.0.1"
     web_port: int = 8686
     web_token: str | None = None  # required when the web UI listens beyond loopback
@@ -162,7 +165,7 @@ def _convert(raw: Any, current: Any, name: str) -> Any:
         return _outlet_policies(raw)
     if name == "db":
         return str(raw) if raw else None
-    if name in ("contact", "web_token"):
+    if name in ("contact", "web_token", "base_url"):
         return str(raw) if raw else None
     if isinstance(current, bool):
         if isinstance(raw, bool):

@@ -10,6 +10,7 @@
     │   ├── TooManyRedirects   redirect cap reached or a redirect loop
     │   ├── InvalidURL         not an http(s) URL we can fetch
     │   ├── RobotsDisallowed   the site's robots.txt asks us not to fetch it
+    │   ├── HostBusy           the host asked us (Retry-After) to come back later
     │   └── ProtocolFailure    malformed HTTP, broken content encoding
     ├── ExtractionError        bytes that cannot be read as a page at all
     └── StorageError           database or archive failure
@@ -59,6 +60,10 @@ class InvalidURL(FetchError):
 
 class RobotsDisallowed(FetchError):
     """The site's robots.txt disallows the URL for scrubwatch."""
+
+
+class HostBusy(FetchError):
+    """The host answered 429/503 with a Retry-After that has not passed yet."""
 
 
 class ProtocolFailure(FetchError):

@@ -13,13 +13,18 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 from email.utils import parsedate_to_datetime
+from typing import Protocol
+
+from scrubwatch.errors import HostBusy
 
 SLOW_SECONDS = 3.0  # a response slower than this counts as strain
 MAX_ADAPTIVE_DELAY = 60.0
 FIRST_STRAIN_DELAY = 0.5
 MAX_RETRY_AFTER = 3600.0  # never park a host for more than an hour on its say-so
+# A Retry-After longer than this is not waited out in place: the fetch fails at once (the
+# article is retried later), so one busy host cannot stall a pass for everyone else.
+WAIT_IN_PLACE = 10.0
 
 
 class SharedPacing(Protocol):
@@ -42,6 +47,7 @@ class HostGate:
     adaptive_delay: float = 0.0
     clock: Callable[[], float] = time.monotonic
     _next_start: float = 0.0
+    _held_until: float = 0.0
     _semaphore: asyncio.Semaphore = field(init=False)
     _lock: asyncio.Lock = field(init=False)
 
@@ -55,6 +61,8 @@ class HostGate:
         return max(self.min_delay, self.adaptive_delay)
 
     async def __aenter__(self) -> HostGate:
+        if self.held_for > WAIT_IN_PLACE:
+            raise HostBusy(f"{self.host or 'the host'} asked us to wait {self.held_for:.0f} s more")
         await self._semaphore.acquire()
         try:
             async with self._lock:
@@ -83,12 +91,13 @@ class HostGate:
     def hold(self, seconds: float) -> None:
         """No request to this host starts before `seconds` from now (Retry-After)."""
         seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER)
-        self._next_start = max(self._next_start, self.clock() + seconds)
+        self._held_until = max(self._held_until, self.clock() + seconds)
+        self._next_start = max(self._next_start, self._held_until)
 
     @property
     def held_for(self) -> float:
-        """Seconds until the next request may start."""
-        return max(self._next_start - self.clock(), 0.0)
+        """Seconds the host asked us (Retry-After) to stay away from now on."""
+        return max(self._held_until - self.clock(), 0.0)
 
 
 def retry_after_seconds(value: str | None, now_epoch: float | None = None) -> float | None:

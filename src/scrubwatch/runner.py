@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
 
+from scrubwatch.alerts import DeliveryReport, deliver_pending, queue_new_changes
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.discover import Discovery, discover_outlet, inspect
@@ -27,7 +28,7 @@ from scrubwatch.pipeline import (
     Services,
     check_article,
 )
-from scrubwatch.store import Store
+from scrubwatch.store import SqlStore
 from scrubwatch.store.warc import WarcArchive
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class Runner:
     def __init__(
         self,
         settings: Settings,
-        store: Store,
+        store: SqlStore,
         *,
         clock: Clock | None = None,
         fetcher: Fetcher | None = None,
@@ -192,6 +193,14 @@ class Runner:
         await loop.run_in_executor(self.services.executor, self.services.chrome.flush)
         return report
 
+    async def alert(self) -> DeliveryReport:
+        """Queue alerts for new changes and send what is due (own HTTP client, short timeouts:
+        a channel that is down costs one timeout and never the checks)."""
+        loop = asyncio.get_running_loop()
+        now = self.clock.now()
+        await loop.run_in_executor(self.services.executor, queue_new_changes, self.store, now)
+        return await deliver_pending(self.store, self.settings, now)
+
     async def run_forever(
         self,
         stop: asyncio.Event,
@@ -217,6 +226,11 @@ class Runner:
         discovery = timedelta(minutes=self.settings.discover_interval_minutes)
         wait = min(soonest - now, MAX_IDLE, discovery)
         return max(wait.total_seconds(), 0.5)
+
+
+def _log_failed_delivery(task: asyncio.Task[DeliveryReport] | None) -> None:
+    if task is not None and task.done() and not task.cancelled() and task.exception():
+        log.error("alert delivery failed: %s", task.exception())
 
 
 def _discovery_due(outlet: Outlet, now: datetime, interval: timedelta) -> bool:

@@ -19,7 +19,7 @@ from scrubwatch.config import Settings
 from scrubwatch.errors import FetchError, UsageError
 from scrubwatch.model import CaptureOutcome
 from scrubwatch.pipeline import CheckResult
-from scrubwatch.runner import PassReport
+from scrubwatch.runner import PassReport, Runner
 from scrubwatch.workers import conninfo, run_scheduler
 
 
@@ -77,30 +77,37 @@ def check(
 
 async def _check(settings: Settings, all_articles: bool) -> PassReport:
     async with runner_session(settings) as runner:
-        if not sys.stderr.isatty():
-            return await runner.check_pass(all_articles=all_articles)
-        with Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[failed]} failed"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("check", total=None, failed=0)
-            failed = 0
+        report = await _check_pass(runner, all_articles)
+        await runner.alert()
+        return report
 
-            def on_result(result: CheckResult) -> None:
-                nonlocal failed
-                failed += result.capture.outcome == CaptureOutcome.FAILED
-                progress.update(task, advance=1, failed=failed)
 
-            return await runner.check_pass(
-                all_articles=all_articles,
-                on_due=lambda n: progress.update(task, total=n),
-                on_result=on_result,
-            )
+async def _check_pass(runner: Runner, all_articles: bool) -> PassReport:
+    """One pass, with a progress bar on a terminal."""
+    if not sys.stderr.isatty():
+        return await runner.check_pass(all_articles=all_articles)
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("check", total=None, failed=0)
+        failed = 0
+
+        def on_result(result: CheckResult) -> None:
+            nonlocal failed
+            failed += result.capture.outcome == CaptureOutcome.FAILED
+            progress.update(task, advance=1, failed=failed)
+
+        return await runner.check_pass(
+            all_articles=all_articles,
+            on_due=lambda n: progress.update(task, total=n),
+            on_result=on_result,
+        )
 
 
 def print_report(report: PassReport) -> None:

@@ -1,0 +1,79 @@
+"""Does a change concern a rule? Pure matching, no I/O.
+
+A rule narrows by kind, outlet and severity, and by terms. A term matches when it is
+removed, added, or sits in a changed sentence, headline or byline: the places an edit
+touched. An article deleted or restored as a whole touches all of its text, so for those
+the body of the version that went away (or came back) is searched too.
+
+Terms are compared on `text.fold` keys, the loosest one (no language), so a term typed
+without accents or in any case finds its word in any script; the article's language is
+used only for where a word may end (suffixing languages such as Turkish).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from scrubwatch.model import Change, ChangeKind, Severity
+from scrubwatch.text import contains_term, fold
+
+if TYPE_CHECKING:
+    from scrubwatch.store.alerts import AlertRule
+
+KINDS = tuple(k.value for k in ChangeKind)
+SEVERITIES = tuple(s.value for s in Severity)
+
+
+def touched_texts(change: Change, article_text: str = "") -> list[str]:
+    """The texts of a change in which a watched term counts as concerned."""
+    texts = [change.summary]
+    diff = change.diff
+    if diff is not None:
+        texts += diff.sentences_removed + diff.sentences_added
+        texts += diff.quotes_removed + diff.terms_removed
+        for pair in (diff.title, diff.byline, *diff.sentences_changed, *diff.numbers_changed):
+            if pair is not None:
+                texts += [pair.before, pair.after or ""]
+    if change.kind in (ChangeKind.DELETED, ChangeKind.RESTORED) and article_text:
+        texts.append(article_text)
+    return [t for t in texts if t]
+
+
+def matched_terms(
+    terms: Iterable[str], change: Change, article_text: str = "", language: str | None = None
+) -> tuple[str, ...]:
+    """The terms (as the rule spells them) found in what the change touched."""
+    folded = [fold(t) for t in touched_texts(change, article_text)]
+    found = []
+    for term in terms:
+        key = fold(term)
+        if key and any(contains_term(text, key, language) for text in folded):
+            found.append(term)
+    return tuple(found)
+
+
+def outlet_matches(outlets: Iterable[str], host: str) -> bool:
+    """A rule's outlet names a host with or without "www.", in any case."""
+    bare = host.lower().removeprefix("www.")
+    return any(o.strip().lower().removeprefix("www.") == bare for o in outlets)
+
+
+def match(
+    rule: AlertRule, change: Change, article_text: str = "", language: str | None = None
+) -> tuple[str, ...] | None:
+    """None when the rule does not want this change; else the terms it matched (maybe none).
+
+    `severity="substantive"` leaves out minor edits only: a deletion or restoration has no
+    severity and always matters.
+    """
+    if rule.kinds and change.kind.value not in rule.kinds:
+        return None
+    if rule.outlets and not outlet_matches(rule.outlets, change.outlet):
+        return None
+    if rule.severity == Severity.SUBSTANTIVE.value and change.severity == Severity.MINOR:
+        return None
+    if not rule.terms:
+        return ()
+    found = matched_terms(rule.terms, change, article_text, language)
+    return found or None

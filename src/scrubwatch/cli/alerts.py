@@ -1,0 +1,150 @@
+"""`alerts add | list | remove | test`: watch rules and where their alerts go."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from scrubwatch.alerts import KINDS, SEVERITIES, check_target, redact, send_test
+from scrubwatch.cli.app import app, out, settings_of
+from scrubwatch.cli.session import store_session
+from scrubwatch.clock import SystemClock
+from scrubwatch.errors import UsageError
+from scrubwatch.store.alerts import AlertRule, RuleStatus
+
+alerts_app = typer.Typer(
+    name="alerts",
+    help="Be told when a watched term or outlet is scrubbed (webhooks, e-mail, chat).",
+    no_args_is_help=True,
+)
+app.add_typer(alerts_app)
+
+
+def _items(raw: str | None) -> tuple[str, ...]:
+    """A comma-separated option as a tuple, blanks and repeats dropped."""
+    return tuple(dict.fromkeys(i.strip() for i in (raw or "").split(",") if i.strip()))
+
+
+@alerts_app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A name for the rule.")],
+    to: Annotated[
+        str, typer.Option("--to", help="Webhook http(s):// URL or apprise URL (mailto://...).")
+    ],
+    terms: Annotated[str | None, typer.Option(help="Comma-separated terms to watch.")] = None,
+    outlets: Annotated[str | None, typer.Option(help="Comma-separated outlet hosts.")] = None,
+    kinds: Annotated[
+        str | None, typer.Option(help="Comma-separated: edited, deleted, restored.")
+    ] = None,
+    severity: Annotated[
+        str | None, typer.Option(help="'substantive' leaves out minor edits.")
+    ] = None,
+    secret: Annotated[
+        str | None, typer.Option(help="Key for the HMAC-SHA256 signature of webhook bodies.")
+    ] = None,
+    digest: Annotated[
+        int | None, typer.Option(min=1, help="Send one message per this many minutes at most.")
+    ] = None,
+) -> None:
+    """Add an alert rule."""
+    rule = AlertRule(
+        name=name.strip(),
+        target=to.strip(),
+        terms=_items(terms),
+        outlets=tuple(o.lower() for o in _items(outlets)),
+        kinds=tuple(k.lower() for k in _items(kinds)),
+        severity=severity.strip().lower() if severity else None,
+        secret=secret or None,
+        digest_minutes=digest,
+    )
+    _validate(rule)
+    with store_session(settings_of(ctx)) as store:
+        store.add_alert_rule(rule, SystemClock().now())
+    out.print(
+        f"Added alert {rule.name!r}: {_describe(rule)}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _validate(rule: AlertRule) -> None:
+    if not rule.name:
+        raise UsageError("an alert rule needs a name")
+    unknown = [k for k in rule.kinds if k not in KINDS]
+    if unknown:
+        raise UsageError(f"unknown kind {unknown[0]!r}; use {', '.join(KINDS)}")
+    if rule.severity is not None and rule.severity not in SEVERITIES:
+        raise UsageError(f"unknown severity {rule.severity!r}; use {', '.join(SEVERITIES)}")
+    if rule.secret and not rule.target.lower().startswith(("http://", "https://")):
+        raise UsageError("--secret signs webhooks; it needs an http(s):// --to URL")
+    check_target(rule.target)
+
+
+@alerts_app.command("list")
+def list_rules(ctx: typer.Context) -> None:
+    """List alert rules and how their deliveries stand."""
+    with store_session(settings_of(ctx)) as store:
+        found = store.alert_status()
+    if not found:
+        out.print("No alert rules. Add one with: scrubwatch alerts add NAME --to URL", markup=False)
+    for status in found:
+        out.print(_status_line(status), markup=False, highlight=False, soft_wrap=True)
+
+
+def _status_line(status: RuleStatus) -> str:
+    rule = status.rule
+    line = (
+        f"{rule.name}: {_describe(rule)}; sent {status.sent}, pending {status.pending}, "
+        f"failed {status.failed}"
+    )
+    if status.last_error and (status.failed or status.pending):
+        line += f"\n  last error: {status.last_error}"
+    return line
+
+
+def _describe(rule: AlertRule) -> str:
+    parts = [f"to {redact(rule.target)}"]
+    if rule.terms:
+        parts.append("terms " + ", ".join(rule.terms))
+    if rule.outlets:
+        parts.append("outlets " + ", ".join(rule.outlets))
+    parts.append("kinds " + ", ".join(rule.kinds or KINDS))
+    if rule.severity == "substantive":
+        parts.append("substantive edits only")
+    if rule.secret:
+        parts.append("signed")
+    if rule.digest_minutes:
+        parts.append(f"digest every {rule.digest_minutes} min")
+    return ", ".join(parts)
+
+
+@alerts_app.command("remove")
+def remove(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The rule's name.")]
+) -> None:
+    """Remove an alert rule and its queued deliveries."""
+    with store_session(settings_of(ctx)) as store:
+        if not store.remove_alert_rule(name):
+            raise UsageError(f"no alert rule named {name!r}")
+    out.print(f"Removed alert {name!r}.", markup=False, highlight=False, soft_wrap=True)
+
+
+@alerts_app.command("test")
+def test(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The rule's name.")]) -> None:
+    """Send a sample change through the rule's channel now."""
+    settings = settings_of(ctx)
+    with store_session(settings) as store:
+        rule = store.alert_rule(name)
+    if rule is None:
+        raise UsageError(f"no alert rule named {name!r}")
+    asyncio.run(send_test(rule, settings, SystemClock().now()))
+    out.print(
+        f"Sent a test alert to {redact(rule.target)}.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
