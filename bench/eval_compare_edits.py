@@ -283,11 +283,16 @@ def change_headline(page: Page, rng: random.Random) -> tuple[str, str] | None:
 
 def article_root(tree: HtmlElement, page: Page) -> HtmlElement | None:
     """The smallest element holding every text node of the extracted paragraphs found."""
+    # Substring tests on whitespace-collapsed text nodes: `locate` per sentence would be
+    # quadratic on long pages (Wikipedia).
+    nodes = [(slot[0], " ".join(value.split())) for slot, value in slots(tree)]
+    nodes = [(el, value) for el, value in nodes if value]
     holders = []
     for sentence in sentences(page):
-        located = locate(tree, sentence)
-        if located is not None:
-            holders.append(located[0][0])
+        key = " ".join(sentence.split())
+        found = [el for el, value in nodes if key in value]
+        if len(found) == 1:
+            holders.append(found[0])
     if not holders:
         return None
     common = set(holders[0].iterancestors()) | {holders[0]}
@@ -341,7 +346,17 @@ def emptied(page: Page, rng: random.Random) -> str | None:
     for h1 in root.iter("h1"):
         keep |= {h1, *h1.iterancestors()}
     _clear(root, keep)
+    _blank_article(tree, page)  # what the container did not hold
     return serialise(tree)
+
+
+def _blank_article(tree: HtmlElement, page: Page) -> None:
+    """Blank every text node that holds a whole sentence of the article."""
+    keys = [" ".join(s.split()) for s in sentences(page)]
+    for slot, value in list(slots(tree)):
+        collapsed = " ".join(value.split())
+        if any(key in collapsed for key in keys):
+            set_slot(slot, "")
 
 
 def _clear(el: HtmlElement, keep: set[HtmlElement]) -> None:
@@ -373,9 +388,10 @@ def not_found_page(page: Page, rng: random.Random, path: str, phrased: bool) -> 
         body.append(notice)
     else:
         root.getparent().replace(root, notice)
-    for h1 in tree.iter("h1"):
+    for h1 in list(tree.iter("h1")):
         if h1 is not notice[0]:
             h1.drop_tree()
+    _blank_article(tree, page)  # what the container did not hold (standfirst, captions)
     for el in tree.xpath("//meta[starts-with(@property,'og:') or starts-with(@name,'twitter:')]"):
         el.getparent().remove(el)
     for el in tree.xpath("//script[@type='application/ld+json']"):

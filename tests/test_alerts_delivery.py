@@ -30,7 +30,7 @@ from scrubwatch.alerts import deliver_pending, queue_new_changes
 from scrubwatch.alerts.delivery import DeliveryReport, backoff
 from scrubwatch.config import Settings
 from scrubwatch.store import SqlStore
-from scrubwatch.store.alerts import AlertRule
+from scrubwatch.store.alert_schema import AlertRule
 
 REMOVED = "“We are ready to build the Zangezur corridor,” said Liu Jianchao."
 

@@ -303,3 +303,40 @@ def test_clause_cut_is_a_rewrite_and_addition_is_counted() -> None:
     assert diff.sentences_changed == (TextPair(long_visit, VISIT),)
     assert diff.sentences_added == ("The foreign ministry declined to comment on the reports.",)
     assert diff.summary == "1 sentence added, 1 rewritten"
+
+
+def test_typo_fixed_inside_a_quote_is_minor_but_unquoting_is_not() -> None:
+    def body(sentence: str) -> Document:
+        return replace(ORIGINAL, paragraphs=(INTRO, sentence))
+
+    typo = 'He said the concerns were "legitimate and dseerve intense attention" today.'
+    fixed = 'He said the concerns were "legitimate and deserve intense attention" today.'
+    diff = compare_documents(body(typo), body(fixed))
+    assert diff is not None and diff.severity == Severity.MINOR
+    assert diff.quotes_removed == ()
+
+    unquoted = "He said the concerns were legitimate and deserve intense attention today."
+    diff = compare_documents(body(fixed), body(unquoted))
+    assert diff is not None and diff.severity == Severity.SUBSTANTIVE
+
+
+def test_sentence_run_into_an_added_one_is_not_removed() -> None:
+    # "Click Save." merged by the segmenter with a sentence added right after it.
+    old = replace(ORIGINAL, paragraphs=(INTRO, "• Click on Homepage Selection."))
+    new = replace(
+        ORIGINAL,
+        paragraphs=(INTRO, "• Click on Homepage Selection.The ministry declined to comment."),
+    )
+    diff = compare_documents(old, new)
+    assert diff is not None
+    assert diff.sentences_removed == ()
+    assert len(diff.sentences_added) == 1
+
+
+def test_short_line_whose_figure_changed_is_a_changed_figure() -> None:
+    old = replace(ORIGINAL, paragraphs=(INTRO, "Step 2."))
+    new = replace(ORIGINAL, paragraphs=(INTRO, "Step 6."))
+    diff = compare_documents(old, new)
+    assert diff is not None
+    assert diff.sentences_changed == (TextPair("Step 2.", "Step 6."),)
+    assert diff.numbers_changed == (TextPair("2", "6"),)

@@ -5,6 +5,10 @@ section, serve a "page not found" page with status 200, or leave the page standi
 text cut out. Each of those is a deletion a reader must be told about. What is *not* a
 deletion matters as much: a server error or a block (5xx, 403, 429) is a failed look, and an
 article moved to a new URL with its text intact is still there.
+
+A "not found" page is recognised by phrases in many languages, and, whatever its wording, by
+its likeness to a probe: the page the same site serves for a surely-missing URL, which the
+caller fetches and passes in.
 """
 
 from __future__ import annotations
@@ -76,9 +80,10 @@ _SHORT_PAGE_CHARS = 600
 # "Nearly empty": under this many characters and under this share of the previous text.
 _EMPTIED_CHARS = 150
 _EMPTIED_SHARE = 0.25
-# Leftovers under the article's headline: shorter than half the article and without any of
-# its sentences. A real edit, however heavy, keeps some sentence of the text it edits.
-_LEFTOVER_SHARE = 0.5
+# Leftovers under the article's headline (menus, teasers, a byline box that the extractor
+# falls back to) share no sentence with the article. A real edit, however heavy, keeps some
+# sentence of the text it edits; a very short article is not judged this way.
+_LEFTOVER_MIN_SENTENCES = 3
 # An article that moved keeps its text: at least this similar (rapidfuzz ratio, 0-100) to
 # the previous version, allowing for an edit made along the way.
 _SAME_ARTICLE = 70.0
@@ -212,22 +217,26 @@ def _same_title(document: Document, previous: Document) -> bool:
 
 def _is_emptied(document: Document | None, previous: Document) -> bool:
     """No article body any more: nothing, a scrap, or only leftovers of the page under the
-    same headline (byline box, teasers) sharing no sentence with the article."""
+    same headline (menus, teasers, a byline box) sharing no sentence with the article."""
     if document is None or document.is_empty:
         return True
     now, before = len(fold(document.text)), len(fold(previous.text))
     if now < _EMPTIED_CHARS and now < before * _EMPTIED_SHARE:
         return True
-    return (
-        _same_title(document, previous)
-        and now < before * _LEFTOVER_SHARE
-        and not _shared_sentences(document, previous)
-    )
+    return _same_title(document, previous) and not _shares_a_sentence(document, previous)
 
 
-def _shared_sentences(document: Document, previous: Document) -> bool:
+def _shares_a_sentence(document: Document, previous: Document) -> bool:
+    """Whether the page still holds a sentence of the article (other than its headline).
+
+    An article of fewer than `_LEFTOVER_MIN_SENTENCES` counts as shared: too little text
+    to tell leftovers from a rewrite.
+    """
     language = document.language or previous.language
-    old = {fold(s) for s in split_sentences(previous.text, language)}
+    title = fold(previous.title or "")
+    old = {fold(s) for s in split_sentences(previous.text, language)} - {title}
+    if len(old) < _LEFTOVER_MIN_SENTENCES:
+        return True
     return any(fold(s) in old for s in split_sentences(document.text, language))
 
 

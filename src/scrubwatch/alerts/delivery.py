@@ -21,7 +21,7 @@ from scrubwatch.alerts.message import DigestPart, change_link, format_digest
 from scrubwatch.config import Settings
 from scrubwatch.serialize import change_to_json
 from scrubwatch.store import SqlStore
-from scrubwatch.store.alerts import Delivery
+from scrubwatch.store.alert_schema import Delivery
 
 BATCH = 200  # due deliveries looked at per call; the rest wait for the next pass
 CONCURRENT_RULES = 8

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from scrubwatch.alerts.rules import match
 from scrubwatch.store import SqlStore
-from scrubwatch.store.alerts import AlertCandidate, AlertRule, QueuedDelivery
+from scrubwatch.store.alert_schema import AlertCandidate, AlertRule, QueuedDelivery
 
 BATCH = 500
 # With several writers on PostgreSQL a change can commit after a higher id was already

@@ -19,7 +19,7 @@ from scrubwatch.model import Change, ChangeKind, Severity
 from scrubwatch.text import contains_term, fold
 
 if TYPE_CHECKING:
-    from scrubwatch.store.alerts import AlertRule
+    from scrubwatch.store.alert_schema import AlertRule
 
 KINDS = tuple(k.value for k in ChangeKind)
 SEVERITIES = tuple(s.value for s in Severity)

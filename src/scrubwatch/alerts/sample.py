@@ -16,7 +16,7 @@ from scrubwatch.alerts.message import change_link, format_change
 from scrubwatch.config import Settings
 from scrubwatch.model import Change, ChangeKind, Diff, Severity, TextPair
 from scrubwatch.serialize import change_to_json
-from scrubwatch.store.alerts import AlertRule
+from scrubwatch.store.alert_schema import AlertRule
 
 SAMPLE_URL = "https://news.example/2025/04/port-deal"
 

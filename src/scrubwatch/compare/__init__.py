@@ -87,4 +87,10 @@ def _align_bodies(old: Document, new: Document, language: str | None) -> Alignme
     # sentence splitting could otherwise turn into false edits.
     if normalize(old.text) == normalize(new.text):
         return Alignment()
-    return align(sentences_of(old.text, language), sentences_of(new.text, language))
+    # A body line repeating either headline (a page's second heading, a kicker) changes with
+    # the headline; the headline is reported on its own, so such lines are left out here.
+    titles = {normalize(t) for t in (old.title, new.title) if t}
+    return align(
+        [s for s in sentences_of(old.text, language) if s.key not in titles],
+        [s for s in sentences_of(new.text, language) if s.key not in titles],
+    )

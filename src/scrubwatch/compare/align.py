@@ -27,6 +27,9 @@ REWRITE_SIMILARITY = 60.0
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|(?:(?![\u3040-\u30ff\u3400-\u9fff])\w)+")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a version: as written, its exact key and its loose key."""
@@ -72,6 +75,14 @@ def align(old: list[Sentence], new: list[Sentence]) -> Alignment:
         else:
             old_left.append(sentence)
     new_left = [s for s in new if s.index not in taken]
+    # A sentence whose whole text now stands inside a longer new one was not removed: the
+    # segmenter merged it with words added after it (a sentence added without a space, a
+    # list item run on). What is new is reported as added; nothing is reported removed.
+    old_left = [
+        s
+        for s in old_left
+        if not any(n.key.startswith(s.key) or n.key.endswith(s.key) for n in new_left)
+    ]
     return _pair_leftovers(old_left, new_left, len(old), len(new))
 
 
@@ -82,6 +93,8 @@ def _pair_leftovers(
     for i, before in enumerate(old):
         for j, after in enumerate(new):
             score = fuzz.ratio(before.loose, after.loose, score_cutoff=REWRITE_SIMILARITY)
+            if not score and _DIGIT.sub("0", before.loose) == _DIGIT.sub("0", after.loose):
+                score = 100.0  # "2." -> "6.": too short to be similar, but only a figure changed
             if score:
                 # Between equally similar candidates, prefer the one at the same place.
                 drift = abs(before.index / max(old_total, 1) - after.index / max(new_total, 1))

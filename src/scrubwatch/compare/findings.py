@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from scrubwatch.compare.align import Alignment
 from scrubwatch.model import Document, TextPair
@@ -50,7 +51,14 @@ def _survives(key: str, new_text: str, new_keys: Iterable[str], language: str | 
     """Whether a folded quote or term is still in the new version, perhaps respelt."""
     if contains_term(new_text, key, language):
         return True
-    return any(fuzz.ratio(key, k, score_cutoff=_SAME_AFTER_TYPO_FIX) for k in new_keys)
+    # A short word respelt ("stpuid" -> "stupid") is two edits apart, under any ratio cutoff
+    # that still tells words apart; a bounded edit distance catches it.
+    typo = 1 if len(key) < 5 else 2
+    return any(
+        fuzz.ratio(key, k, score_cutoff=_SAME_AFTER_TYPO_FIX)
+        or (len(key) >= 4 and OSA.distance(key, k, score_cutoff=typo) <= typo)
+        for k in new_keys
+    )
 
 
 def quotes_removed(

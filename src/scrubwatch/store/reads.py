@@ -16,15 +16,13 @@ from sqlalchemy import Engine, Row, Text, and_, case, cast, func, or_, select
 
 from scrubwatch.model import (
     Article,
-    ArticleState,
     CaptureOutcome,
     Change,
     ChangeKind,
-    DeletionKind,
     Severity,
 )
-from scrubwatch.serialize import diff_from_dict
 from scrubwatch.store import schema as t
+from scrubwatch.store.rows import article_from_row, article_query, change_from_row
 from scrubwatch.store.search import SearchReads
 
 
@@ -78,10 +76,10 @@ class StoreReads(SearchReads):
 
     def article_by_id(self, article_id: int) -> Article | None:
         """The article with this id."""
-        query = _article_query().where(t.articles.c.id == article_id)
+        query = article_query().where(t.articles.c.id == article_id)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return _article(row) if row else None
+        return article_from_row(row) if row else None
 
     def change_page(
         self, filters: ChangeFilter, *, limit: int = 50, offset: int = 0
@@ -97,7 +95,7 @@ class StoreReads(SearchReads):
             .offset(offset)
         )
         with self.engine.connect() as conn:
-            return [_change(r) for r in conn.execute(query)]
+            return [change_from_row(r) for r in conn.execute(query)]
 
     def article_page(
         self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
@@ -117,7 +115,7 @@ class StoreReads(SearchReads):
             .scalar_subquery()
         )
         query = (
-            _article_query()
+            article_query()
             .add_columns(title.label("title"), count.label("change_count"))
             .order_by(
                 t.articles.c.last_change_at.is_(None),
@@ -131,7 +129,7 @@ class StoreReads(SearchReads):
             query = query.where(t.outlets.c.host == outlet)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [ArticleSummary(_article(r), r.title, r.change_count) for r in rows]
+        return [ArticleSummary(article_from_row(r), r.title, r.change_count) for r in rows]
 
     def outlet_health(self, since: datetime) -> list[OutletHealth]:
         """Every outlet with its counts; failure rate over captures made at or after `since`."""
@@ -203,49 +201,6 @@ def _count_by_outlet(column: Any, *, join_changes: bool = False) -> Any:
             t.changes.join(t.articles, and_(t.changes.c.article_id == t.articles.c.id))
         )
     return query.group_by(t.articles.c.outlet_id).subquery()
-
-
-def _article_query() -> Any:
-    return select(t.articles, t.outlets.c.host).join(
-        t.outlets, t.articles.c.outlet_id == t.outlets.c.id
-    )
-
-
-def _article(row: Row[Any]) -> Article:
-    return Article(
-        url=row.url,
-        outlet_host=row.host,
-        id=row.id,
-        source=row.source,
-        state=ArticleState(row.state),
-        added_at=row.added_at,
-        last_checked_at=row.last_checked_at,
-        next_check_at=row.next_check_at,
-        last_change_at=row.last_change_at,
-        latest_version=row.latest_version,
-        consecutive_failures=row.consecutive_failures,
-        check_count=row.check_count,
-    )
-
-
-def _change(row: Row[Any]) -> Change:
-    details = row.details or {}
-    return Change(
-        url=row.url,
-        outlet=row.host,
-        detected_at=row.detected_at,
-        kind=ChangeKind(row.kind),
-        from_version=row.from_version,
-        to_version=row.to_version,
-        summary=row.summary,
-        severity=Severity(row.severity) if row.severity else None,
-        deletion=DeletionKind(row.deletion) if row.deletion else None,
-        diff=diff_from_dict(details) if details.get("severity") else None,
-        extra=dict(details.get("extra") or {}),
-        redirect_to=row.redirect_to,
-        capture_id=row.capture_id,
-        id=row.id,
-    )
 
 
 def _health(row: Row[Any]) -> OutletHealth:

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, Row, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-import scrubwatch.migrations
 from scrubwatch.errors import StorageError
 from scrubwatch.model import (
     Article,
@@ -26,46 +21,27 @@ from scrubwatch.model import (
     CaptureOutcome,
     Change,
     ChangeKind,
-    DeletionKind,
-    Document,
     Outlet,
-    Severity,
     Version,
     WarcRef,
 )
-from scrubwatch.serialize import diff_from_dict, diff_to_dict
 from scrubwatch.store import schema as t
 from scrubwatch.store.alerts import StoreAlerts
+from scrubwatch.store.engine import create_db_engine, migrate
 from scrubwatch.store.interface import CheckRecord, StoredBody
 from scrubwatch.store.reads import StoreReads
-
-
-def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(scrubwatch.migrations.__file__).parent))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+from scrubwatch.store.rows import (
+    article_from_row,
+    article_query,
+    capture_fields,
+    capture_from_row,
+    change_from_row,
+    insert_capture,
+    insert_change,
+    insert_version,
+    outlet_from_row,
+    version_from_row,
+)
 
 
 class SqlStore(StoreReads, StoreAlerts):
@@ -113,16 +89,18 @@ class SqlStore(StoreReads, StoreAlerts):
                     )
                 )
             fresh = conn.execute(select(t.outlets).where(t.outlets.c.host == outlet.host)).one()
-        return _outlet(fresh)
+        return outlet_from_row(fresh)
 
     def outlets(self) -> list[Outlet]:
         with self._read() as conn:
-            return [_outlet(r) for r in conn.execute(select(t.outlets).order_by(t.outlets.c.id))]
+            return [
+                outlet_from_row(r) for r in conn.execute(select(t.outlets).order_by(t.outlets.c.id))
+            ]
 
     def outlet(self, host: str) -> Outlet | None:
         with self._read() as conn:
             row = conn.execute(select(t.outlets).where(t.outlets.c.host == host)).first()
-        return _outlet(row) if row else None
+        return outlet_from_row(row) if row else None
 
     def mark_discovered(self, host: str, now: datetime) -> None:
         with self._write() as conn:
@@ -172,17 +150,17 @@ class SqlStore(StoreReads, StoreAlerts):
 
     def article(self, url: str) -> Article | None:
         with self._read() as conn:
-            row = conn.execute(_article_query().where(t.articles.c.url == url)).first()
-        return _article(row) if row else None
+            row = conn.execute(article_query().where(t.articles.c.url == url)).first()
+        return article_from_row(row) if row else None
 
     def articles(self, *, due_at: datetime | None = None) -> list[Article]:
-        query = _article_query().order_by(t.articles.c.id)
+        query = article_query().order_by(t.articles.c.id)
         if due_at is not None:
             query = query.where(t.articles.c.next_check_at <= due_at).order_by(
                 t.articles.c.next_check_at
             )
         with self._read() as conn:
-            return [_article(r) for r in conn.execute(query)]
+            return [article_from_row(r) for r in conn.execute(query)]
 
     def lease_due(self, now: datetime, until: datetime, limit: int) -> list[Article]:
         """Due articles, their next check moved to `until` so they are handed out once.
@@ -192,13 +170,13 @@ class SqlStore(StoreReads, StoreAlerts):
         """
         watched = (ArticleState.DUPLICATE.value, ArticleState.UNWATCHED.value)
         query = (
-            _article_query()
+            article_query()
             .where(t.articles.c.next_check_at <= now, t.articles.c.state.not_in(watched))
             .order_by(t.articles.c.next_check_at)
             .limit(limit)
         )
         with self._write() as conn:
-            due = [_article(r) for r in conn.execute(query)]
+            due = [article_from_row(r) for r in conn.execute(query)]
             ids = [a.id for a in due]
             if ids:
                 conn.execute(
@@ -257,7 +235,7 @@ class SqlStore(StoreReads, StoreAlerts):
                     select(t.captures).where(t.captures.c.idempotency_key == cap.idempotency_key)
                 ).first()
                 if done is not None:  # a retry of a check that was already recorded
-                    return _capture(done)
+                    return capture_from_row(done)
             latest = conn.execute(
                 select(t.articles.c.latest_version).where(t.articles.c.id == art.id)
             ).scalar_one()
@@ -268,11 +246,11 @@ class SqlStore(StoreReads, StoreAlerts):
                 shown = number
             elif record.reuse_version is not None:
                 shown = latest = record.reuse_version
-            capture_id = _insert_capture(conn, cap, shown)
+            capture_id = insert_capture(conn, cap, shown)
             if record.new_document is not None and number is not None:
-                _insert_version(conn, art.id, number, record.new_document, cap, capture_id)
+                insert_version(conn, art.id, number, record.new_document, cap, capture_id)
             if record.change is not None:
-                _insert_change(conn, art.id, record.change, capture_id, number)
+                insert_change(conn, art.id, record.change, capture_id, number)
             conn.execute(
                 update(t.articles)
                 .where(t.articles.c.id == art.id)
@@ -289,7 +267,7 @@ class SqlStore(StoreReads, StoreAlerts):
                     **({"last_change_at": cap.fetched_at} if record.change else {}),
                 )
             )
-        return Capture(**{**_capture_fields(cap), "id": capture_id, "version": shown})
+        return Capture(**{**capture_fields(cap), "id": capture_id, "version": shown})
 
     def first_body(self, sha256: str) -> StoredBody | None:
         query = (
@@ -350,7 +328,7 @@ class SqlStore(StoreReads, StoreAlerts):
     def captures(self, article_id: int) -> list[Capture]:
         query = select(t.captures).where(t.captures.c.article_id == article_id)
         with self._read() as conn:
-            return [_capture(r) for r in conn.execute(query.order_by(t.captures.c.id))]
+            return [capture_from_row(r) for r in conn.execute(query.order_by(t.captures.c.id))]
 
     # -- versions and changes --------------------------------------------------------------
 
@@ -360,12 +338,12 @@ class SqlStore(StoreReads, StoreAlerts):
         )
         with self._read() as conn:
             row = conn.execute(query).first()
-        return _version(row) if row else None
+        return version_from_row(row) if row else None
 
     def versions(self, article_id: int) -> list[Version]:
         query = select(t.versions).where(t.versions.c.article_id == article_id)
         with self._read() as conn:
-            return [_version(r) for r in conn.execute(query.order_by(t.versions.c.number))]
+            return [version_from_row(r) for r in conn.execute(query.order_by(t.versions.c.number))]
 
     def version_by_fingerprint(self, article_id: int, fingerprint: str) -> Version | None:
         query = (
@@ -376,7 +354,7 @@ class SqlStore(StoreReads, StoreAlerts):
         )
         with self._read() as conn:
             row = conn.execute(query).first()
-        return _version(row) if row else None
+        return version_from_row(row) if row else None
 
     def change_exists(self, article_id: int, from_version: int, to_version: int) -> bool:
         query = select(t.changes.c.id).where(
@@ -411,7 +389,7 @@ class SqlStore(StoreReads, StoreAlerts):
         if limit is not None:
             query = query.limit(limit)
         with self._read() as conn:
-            return [_change(r) for r in conn.execute(query)]
+            return [change_from_row(r) for r in conn.execute(query)]
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -475,177 +453,3 @@ def _resume(conn: Connection, urls: Sequence[str], now: datetime) -> None:
 
 def _union(existing: Sequence[str] | None, new: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*(existing or []), *new]))
-
-
-def _article_query() -> Any:
-    return select(t.articles, t.outlets.c.host).join(
-        t.outlets, t.articles.c.outlet_id == t.outlets.c.id
-    )
-
-
-def _outlet(row: Row[Any]) -> Outlet:
-    return Outlet(
-        host=row.host,
-        homepage=row.homepage,
-        feeds=tuple(row.feeds or ()),
-        sitemaps=tuple(row.sitemaps or ()),
-        id=row.id,
-        added_at=row.added_at,
-        last_discovered_at=row.last_discovered_at,
-        chrome=row.chrome,
-    )
-
-
-def _article(row: Row[Any]) -> Article:
-    return Article(
-        url=row.url,
-        outlet_host=row.host,
-        id=row.id,
-        source=row.source,
-        state=ArticleState(row.state),
-        added_at=row.added_at,
-        last_checked_at=row.last_checked_at,
-        next_check_at=row.next_check_at,
-        last_change_at=row.last_change_at,
-        latest_version=row.latest_version,
-        consecutive_failures=row.consecutive_failures,
-        check_count=row.check_count,
-        fast_hint=row.fast_hint,
-    )
-
-
-def _capture_fields(cap: Capture) -> dict[str, Any]:
-    return {name: getattr(cap, name) for name in Capture.__slots__}
-
-
-def _insert_capture(conn: Connection, cap: Capture, version: int | None) -> int:
-    result = conn.execute(
-        insert(t.captures).values(
-            article_id=cap.article_id,
-            fetched_at=cap.fetched_at,
-            url=cap.url,
-            outcome=cap.outcome.value,
-            final_url=cap.final_url,
-            status=cap.status,
-            redirects=list(cap.redirects),
-            headers=[list(h) for h in cap.headers],
-            body_sha256=cap.body_sha256,
-            body_size=cap.body_size,
-            warc_file=cap.warc.filename if cap.warc else None,
-            warc_offset=cap.warc.offset if cap.warc else None,
-            warc_length=cap.warc.length if cap.warc else None,
-            error=cap.error,
-            version=version,
-            idempotency_key=cap.idempotency_key,
-        )
-    )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def _insert_version(
-    conn: Connection, article_id: int, number: int, doc: Document, cap: Capture, capture_id: int
-) -> None:
-    conn.execute(
-        insert(t.versions).values(
-            article_id=article_id,
-            number=number,
-            first_seen=cap.fetched_at,
-            capture_id=capture_id,
-            fingerprint=doc.fingerprint(),
-            title=doc.title,
-            byline=doc.byline,
-            published=doc.published,
-            updated=doc.updated,
-            language=doc.language,
-            canonical_url=doc.canonical_url,
-            paragraphs=list(doc.paragraphs),
-        )
-    )
-
-
-def _insert_change(
-    conn: Connection, article_id: int, change: Change, capture_id: int, new_number: int | None
-) -> None:
-    to_version = change.to_version
-    if new_number is not None and change.kind in (ChangeKind.EDITED, ChangeKind.RESTORED):
-        to_version = new_number
-    details = diff_to_dict(change.diff) if change.diff else {}
-    if change.extra:
-        details["extra"] = dict(change.extra)
-    conn.execute(
-        insert(t.changes).values(
-            article_id=article_id,
-            capture_id=capture_id,
-            detected_at=change.detected_at,
-            kind=change.kind.value,
-            severity=change.severity.value if change.severity else None,
-            deletion=change.deletion.value if change.deletion else None,
-            from_version=change.from_version,
-            to_version=to_version,
-            redirect_to=change.redirect_to,
-            summary=change.summary,
-            details=details,
-        )
-    )
-
-
-def _capture(row: Row[Any]) -> Capture:
-    warc = WarcRef(row.warc_file, row.warc_offset, row.warc_length) if row.warc_file else None
-    return Capture(
-        article_id=row.article_id,
-        fetched_at=row.fetched_at,
-        url=row.url,
-        outcome=CaptureOutcome(row.outcome),
-        final_url=row.final_url,
-        status=row.status,
-        redirects=tuple(row.redirects or ()),
-        headers=tuple((str(k), str(v)) for k, v in row.headers or ()),
-        body_sha256=row.body_sha256,
-        body_size=row.body_size,
-        warc=warc,
-        error=row.error,
-        version=row.version,
-        idempotency_key=row.idempotency_key,
-        id=row.id,
-    )
-
-
-def _version(row: Row[Any]) -> Version:
-    doc = Document(
-        title=row.title,
-        byline=row.byline,
-        published=row.published,
-        updated=row.updated,
-        language=row.language,
-        canonical_url=row.canonical_url,
-        paragraphs=tuple(row.paragraphs or ()),
-    )
-    return Version(
-        article_id=row.article_id,
-        number=row.number,
-        first_seen=row.first_seen,
-        document=doc,
-        fingerprint=row.fingerprint,
-        capture_id=row.capture_id,
-    )
-
-
-def _change(row: Row[Any]) -> Change:
-    return Change(
-        url=row.url,
-        outlet=row.host,
-        detected_at=row.detected_at,
-        kind=ChangeKind(row.kind),
-        from_version=row.from_version,
-        to_version=row.to_version,
-        summary=row.summary,
-        severity=Severity(row.severity) if row.severity else None,
-        deletion=DeletionKind(row.deletion) if row.deletion else None,
-        diff=diff_from_dict(row.details) if row.details.get("severity") else None,
-        extra=dict(row.details.get("extra") or {}),
-        redirect_to=row.redirect_to,
-        capture_id=row.capture_id,
-        id=row.id,
-    )

@@ -1,0 +1,128 @@
+"""Tables and record types of alerting: rules, queued deliveries, the change cursor.
+
+The tables sit on the shared `metadata`, so Alembic's comparison sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from scrubwatch.model import Change
+from scrubwatch.store.schema import UTCDateTime, metadata
+
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("target", Text, nullable=False),  # webhook or apprise URL; may hold a token
+    Column("terms", JSON, nullable=False),
+    Column("outlets", JSON, nullable=False),
+    Column("kinds", JSON, nullable=False),
+    Column("severity", String(12)),
+    Column("secret", Text),
+    Column("digest_minutes", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+    # Only changes recorded after the rule was made are alerted: a new rule is no flood of history.
+    Column("after_change_id", Integer, nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule_id", Integer, ForeignKey("alert_rules.id"), nullable=False),
+    Column("change_id", Integer, ForeignKey("changes.id"), nullable=False),
+    Column("status", String(10), nullable=False),  # pending, sending, sent, failed
+    Column("queued_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("sent_at", UTCDateTime),
+    Column("matched", JSON, nullable=False),  # the rule's terms this change matched
+    UniqueConstraint("rule_id", "change_id", name="uq_alert_deliveries_rule_change"),
+    Index("ix_alert_deliveries_status_next", "status", "next_attempt_at"),
+)
+
+alert_cursor = Table(
+    "alert_cursor",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("last_change_id", Integer, nullable=False),
+)
+
+CURSOR = "changes"
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """Which changes someone wants to hear about, and where to tell them."""
+
+    name: str
+    target: str
+    terms: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    severity: str | None = None  # "substantive": leave out minor edits
+    secret: str | None = None  # HMAC key for webhooks
+    digest_minutes: int | None = None  # collect changes into one message per this period
+    id: int | None = None
+    created_at: datetime | None = None
+    after_change_id: int = 0  # changes up to this id were recorded before the rule existed
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCandidate:
+    """A recorded change, with what matching and messages need from its article."""
+
+    change: Change
+    article_id: int
+    headline: str | None  # title of the version after the change (or before, if deleted)
+    language: str | None
+    text: str  # body of that version: a deleted article "removes" every term it held
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedDelivery:
+    """A (rule, change) pair to queue, with the terms it matched."""
+
+    rule_id: int
+    change_id: int
+    matched: tuple[str, ...]
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A claimed delivery, ready to send."""
+
+    id: int
+    rule: AlertRule
+    candidate: AlertCandidate
+    matched: tuple[str, ...]
+    attempts: int  # including the attempt being made
+
+
+@dataclass(frozen=True, slots=True)
+class RuleStatus:
+    """How a rule's deliveries stand, for `alerts list`."""
+
+    rule: AlertRule
+    pending: int
+    sent: int
+    failed: int
+    last_error: str | None

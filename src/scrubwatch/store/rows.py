@@ -1,0 +1,202 @@
+"""Rows to domain objects and back: the one place that knows both shapes.
+
+Every store module (the write side in `sql`, the faces' queries in `reads` and `search`,
+alerts) converts through these functions, so a new column is mapped once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
+
+from scrubwatch.model import (
+    Article,
+    ArticleState,
+    Capture,
+    CaptureOutcome,
+    Change,
+    ChangeKind,
+    DeletionKind,
+    Document,
+    Outlet,
+    Severity,
+    Version,
+    WarcRef,
+)
+from scrubwatch.serialize import diff_from_dict, diff_to_dict
+from scrubwatch.store import schema as t
+
+
+def article_query() -> Any:
+    return select(t.articles, t.outlets.c.host).join(
+        t.outlets, t.articles.c.outlet_id == t.outlets.c.id
+    )
+
+
+def outlet_from_row(row: Row[Any]) -> Outlet:
+    return Outlet(
+        host=row.host,
+        homepage=row.homepage,
+        feeds=tuple(row.feeds or ()),
+        sitemaps=tuple(row.sitemaps or ()),
+        id=row.id,
+        added_at=row.added_at,
+        last_discovered_at=row.last_discovered_at,
+        chrome=row.chrome,
+    )
+
+
+def article_from_row(row: Row[Any]) -> Article:
+    return Article(
+        url=row.url,
+        outlet_host=row.host,
+        id=row.id,
+        source=row.source,
+        state=ArticleState(row.state),
+        added_at=row.added_at,
+        last_checked_at=row.last_checked_at,
+        next_check_at=row.next_check_at,
+        last_change_at=row.last_change_at,
+        latest_version=row.latest_version,
+        consecutive_failures=row.consecutive_failures,
+        check_count=row.check_count,
+        fast_hint=row.fast_hint,
+    )
+
+
+def capture_fields(cap: Capture) -> dict[str, Any]:
+    return {name: getattr(cap, name) for name in Capture.__slots__}
+
+
+def insert_capture(conn: Connection, cap: Capture, version: int | None) -> int:
+    result = conn.execute(
+        insert(t.captures).values(
+            article_id=cap.article_id,
+            fetched_at=cap.fetched_at,
+            url=cap.url,
+            outcome=cap.outcome.value,
+            final_url=cap.final_url,
+            status=cap.status,
+            redirects=list(cap.redirects),
+            headers=[list(h) for h in cap.headers],
+            body_sha256=cap.body_sha256,
+            body_size=cap.body_size,
+            warc_file=cap.warc.filename if cap.warc else None,
+            warc_offset=cap.warc.offset if cap.warc else None,
+            warc_length=cap.warc.length if cap.warc else None,
+            error=cap.error,
+            version=version,
+            idempotency_key=cap.idempotency_key,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def insert_version(
+    conn: Connection, article_id: int, number: int, doc: Document, cap: Capture, capture_id: int
+) -> None:
+    conn.execute(
+        insert(t.versions).values(
+            article_id=article_id,
+            number=number,
+            first_seen=cap.fetched_at,
+            capture_id=capture_id,
+            fingerprint=doc.fingerprint(),
+            title=doc.title,
+            byline=doc.byline,
+            published=doc.published,
+            updated=doc.updated,
+            language=doc.language,
+            canonical_url=doc.canonical_url,
+            paragraphs=list(doc.paragraphs),
+        )
+    )
+
+
+def insert_change(
+    conn: Connection, article_id: int, change: Change, capture_id: int, new_number: int | None
+) -> None:
+    to_version = change.to_version
+    if new_number is not None and change.kind in (ChangeKind.EDITED, ChangeKind.RESTORED):
+        to_version = new_number
+    details = diff_to_dict(change.diff) if change.diff else {}
+    if change.extra:
+        details["extra"] = dict(change.extra)
+    conn.execute(
+        insert(t.changes).values(
+            article_id=article_id,
+            capture_id=capture_id,
+            detected_at=change.detected_at,
+            kind=change.kind.value,
+            severity=change.severity.value if change.severity else None,
+            deletion=change.deletion.value if change.deletion else None,
+            from_version=change.from_version,
+            to_version=to_version,
+            redirect_to=change.redirect_to,
+            summary=change.summary,
+            details=details,
+        )
+    )
+
+
+def capture_from_row(row: Row[Any]) -> Capture:
+    warc = WarcRef(row.warc_file, row.warc_offset, row.warc_length) if row.warc_file else None
+    return Capture(
+        article_id=row.article_id,
+        fetched_at=row.fetched_at,
+        url=row.url,
+        outcome=CaptureOutcome(row.outcome),
+        final_url=row.final_url,
+        status=row.status,
+        redirects=tuple(row.redirects or ()),
+        headers=tuple((str(k), str(v)) for k, v in row.headers or ()),
+        body_sha256=row.body_sha256,
+        body_size=row.body_size,
+        warc=warc,
+        error=row.error,
+        version=row.version,
+        idempotency_key=row.idempotency_key,
+        id=row.id,
+    )
+
+
+def version_from_row(row: Row[Any]) -> Version:
+    doc = Document(
+        title=row.title,
+        byline=row.byline,
+        published=row.published,
+        updated=row.updated,
+        language=row.language,
+        canonical_url=row.canonical_url,
+        paragraphs=tuple(row.paragraphs or ()),
+    )
+    return Version(
+        article_id=row.article_id,
+        number=row.number,
+        first_seen=row.first_seen,
+        document=doc,
+        fingerprint=row.fingerprint,
+        capture_id=row.capture_id,
+    )
+
+
+def change_from_row(row: Row[Any]) -> Change:
+    return Change(
+        url=row.url,
+        outlet=row.host,
+        detected_at=row.detected_at,
+        kind=ChangeKind(row.kind),
+        from_version=row.from_version,
+        to_version=row.to_version,
+        summary=row.summary,
+        severity=Severity(row.severity) if row.severity else None,
+        deletion=DeletionKind(row.deletion) if row.deletion else None,
+        diff=diff_from_dict(row.details) if row.details.get("severity") else None,
+        extra=dict(row.details.get("extra") or {}),
+        redirect_to=row.redirect_to,
+        capture_id=row.capture_id,
+        id=row.id,
+    )
