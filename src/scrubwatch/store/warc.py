@@ -36,7 +36,6 @@ from pathlib import Path
 from types import TracebackType
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.utils import Digester
@@ -180,7 +179,9 @@ class WarcArchive:
             raise StorageError(f"WARC record at {path}:{ref.offset} is truncated")
         try:
             return _parse_record(data)
-        except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
+        except Exception as exc:
+            # Bytes that are not a record break warcio in many ways (seen: AttributeError,
+            # ValueError, EOFError); to the caller every one means the same.
             raise StorageError(f"unreadable WARC record at {path}:{ref.offset}: {exc}") from exc
 
     def close(self) -> None:
