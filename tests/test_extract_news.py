@@ -45,3 +45,21 @@ def test_no_updated_date_from_free_text() -> None:
     head = '<meta property="article:published_time" content="2025-03-01T10:00:00Z">'
     raw = _article(head).replace(b"</article>", b"<p>Page built 2025-06-09.</p></article>")
     assert extract_document(raw).updated is None
+
+
+def _with_writers(writers: list[str]) -> bytes:
+    paragraphs = "".join(f"<p>{LONG} Part {n}.</p>" for n in range(5))
+    team = "".join(f'<li><a class="author" rel="author" href="#">{w}</a></li>' for w in writers)
+    return (
+        "<html lang='en'><head><title>Report</title></head><body>"
+        f"<aside><h2>Our writers</h2><ul>{team}</ul></aside><article><h1>Report</h1>"
+        f'<p class="byline">By <span class="author">Leyla Mammadova</span></p>{paragraphs}'
+        "</article></body></html>"
+    ).encode()
+
+
+def test_byline_comes_from_the_article_not_a_list_of_writers_beside_it() -> None:
+    first = extract_document(_with_writers(["Anna Petrova", "Omar Aziz"]), "https://a.example/x")
+    shuffled = extract_document(_with_writers(["Omar Aziz", "Anna Petrova"]), "https://a.example/x")
+    assert first.byline is not None and "Leyla Mammadova" in first.byline
+    assert first.byline == shuffled.byline

@@ -8,6 +8,7 @@ the same values even when menus, sidebars or clocks around it differ.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -191,8 +192,26 @@ def credits(tree: HtmlElement) -> Credits:
         found.author = None  # a lone word in an author meta is a handle or a site, not a name
     with contextlib.suppress(Exception):  # its JSON-LD reader has crashed on odd scripts
         found = traf_metadata.extract_meta_json(tree, found)
-    author = found.author or traf_metadata.extract_author(tree)
+    author = found.author or traf_metadata.extract_author(_byline_scope(tree))
     return Credits(clean_text(found.title) or None, clean_text(author) or None, found.url)
+
+
+def _byline_scope(tree: HtmlElement) -> HtmlElement:
+    """Where to look for a byline in the page itself: the one `<article>` when there is one.
+
+    Author lists elsewhere on the page ("more from our writers", staff directories in a
+    footer) change from fetch to fetch; a byline read from them would be page chrome.
+    """
+    articles = tree.xpath("//article")
+    if len(articles) == 1:
+        # trafilatura's author search walks a document: hand it a copy of the article alone.
+        scope = copy.deepcopy(articles[0])
+        holder = HtmlElement("html")  # a root to search from, as a full page would give
+        body = HtmlElement("body")
+        body.append(scope)
+        holder.append(body)
+        return holder
+    return tree
 
 
 def published_date(tree: HtmlElement, url: str | None) -> str | None:
