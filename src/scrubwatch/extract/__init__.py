@@ -15,6 +15,7 @@ Two promises the rest of scrubwatch relies on:
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -58,6 +59,24 @@ def _parse(text: str) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
+# Page regions that are navigation or site furniture by their own declaration. Dropped
+# before body extraction (outside any <article> only), because their link texts change
+# from fetch to fetch and trafilatura sometimes keeps them as text.
+_PAGE_CHROME = (
+    "//nav | //*[@role='navigation'] | //*[@role='banner'] | //*[@role='contentinfo']"
+    " | //footer | //aside | //*[@role='complementary']"
+)
+
+
+def _without_page_chrome(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without declared navigation, footers and asides outside articles."""
+    pruned = copy.deepcopy(tree)
+    for element in pruned.xpath(_PAGE_CHROME):
+        if element.getparent() is not None and not element.xpath("ancestor::article"):
+            element.drop_tree()
+    return pruned
+
+
 def _trafilatura(tree: HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
     # Metadata is read separately (`metadata.credits`): trafilatura's own pass runs readers we
     # never use and cost about as much as the body extraction itself.
@@ -96,7 +115,7 @@ def extract_document(
     date_url = credits.url or url
     published = _guarded("published", None, lambda: metadata.published_date(tree, date_url))
     title = _guarded("title", None, lambda: metadata.extract_title(tree)) or credits.title
-    found = _guarded("body", None, lambda: _trafilatura(tree, url))
+    found = _guarded("body", None, lambda: _trafilatura(_without_page_chrome(tree), url))
     paragraphs: tuple[str, ...] = ()
     if found is not None:
         paragraphs = _guarded("paragraphs", (), lambda: paragraphs_from(found.body, title))
