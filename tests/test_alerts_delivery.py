@@ -29,8 +29,8 @@ from databases import database_url
 from scrubwatch.alerts import deliver_pending, queue_new_changes
 from scrubwatch.alerts.delivery import DeliveryReport, backoff
 from scrubwatch.config import Settings
+from scrubwatch.model import AlertRule
 from scrubwatch.store import SqlStore
-from scrubwatch.store.alert_schema import AlertRule
 
 REMOVED = "“We are ready to build the Zangezur corridor,” said Liu Jianchao."
 

@@ -8,8 +8,7 @@ import pytest
 
 from scrubwatch.alerts.message import change_link, format_change, format_digest
 from scrubwatch.alerts.rules import match
-from scrubwatch.model import Change, ChangeKind, DeletionKind, Diff, Severity, TextPair
-from scrubwatch.store.alert_schema import AlertRule
+from scrubwatch.model import AlertRule, Change, ChangeKind, DeletionKind, Diff, Severity, TextPair
 
 T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
 

@@ -18,6 +18,8 @@ PURE = [
     "schedule",
     "serialize",
     "extract",
+    "alerts/rules",
+    "alerts/message",
 ]
 IO_MODULES = {"httpx", "sqlalchemy", "alembic", "warcio", "socket", "requests", "urllib.request"}
 FACES = {"typer", "rich", "fastapi", "jinja2", "scrubwatch.cli", "scrubwatch.web"}

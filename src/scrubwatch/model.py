@@ -207,3 +207,20 @@ class Change:
     capture_id: int | None = None
     id: int | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """Which changes someone wants to hear about, and where to tell them."""
+
+    name: str
+    target: str
+    terms: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    severity: str | None = None  # "substantive": leave out minor edits
+    secret: str | None = None  # HMAC key for webhooks
+    digest_minutes: int | None = None  # collect changes into one message per this period
+    id: int | None = None
+    created_at: datetime | None = None
+    after_change_id: int = 0  # changes up to this id were recorded before the rule existed

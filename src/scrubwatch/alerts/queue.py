@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from scrubwatch.alerts.rules import match
+from scrubwatch.model import AlertRule
 from scrubwatch.store import SqlStore
-from scrubwatch.store.alert_schema import AlertCandidate, AlertRule, QueuedDelivery
+from scrubwatch.store.alert_schema import AlertCandidate, QueuedDelivery
 
 BATCH = 500
 # With several writers on PostgreSQL a change can commit after a higher id was already

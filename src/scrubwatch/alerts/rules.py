@@ -13,13 +13,9 @@ used only for where a word may end (suffixing languages such as Turkish).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from scrubwatch.model import Change, ChangeKind, Severity
+from scrubwatch.model import AlertRule, Change, ChangeKind, Severity
 from scrubwatch.text import contains_term, fold
-
-if TYPE_CHECKING:
-    from scrubwatch.store.alert_schema import AlertRule
 
 KINDS = tuple(k.value for k in ChangeKind)
 SEVERITIES = tuple(s.value for s in Severity)

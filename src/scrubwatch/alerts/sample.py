@@ -14,9 +14,8 @@ from scrubwatch.alerts.channels import Outgoing, send
 from scrubwatch.alerts.delivery import base_url_of
 from scrubwatch.alerts.message import change_link, format_change
 from scrubwatch.config import Settings
-from scrubwatch.model import Change, ChangeKind, Diff, Severity, TextPair
+from scrubwatch.model import AlertRule, Change, ChangeKind, Diff, Severity, TextPair
 from scrubwatch.serialize import change_to_json
-from scrubwatch.store.alert_schema import AlertRule
 
 SAMPLE_URL = "https://news.example/2025/04/port-deal"
 

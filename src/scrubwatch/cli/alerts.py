@@ -12,7 +12,8 @@ from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
 from scrubwatch.errors import UsageError
-from scrubwatch.store.alert_schema import AlertRule, RuleStatus
+from scrubwatch.model import AlertRule
+from scrubwatch.store.alert_schema import RuleStatus
 
 alerts_app = typer.Typer(
     name="alerts",

@@ -1,6 +1,7 @@
 """Tables and record types of alerting: rules, queued deliveries, the change cursor.
 
-The tables sit on the shared `metadata`, so Alembic's comparison sees them.
+The rule itself is `model.AlertRule`; the tables sit on the shared `metadata`, so Alembic's
+comparison sees them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from scrubwatch.model import Change
+from scrubwatch.model import AlertRule, Change
 from scrubwatch.store.schema import UTCDateTime, metadata
 
 alert_rules = Table(
@@ -66,23 +67,6 @@ alert_cursor = Table(
 
 CURSOR = "changes"
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class AlertRule:
-    """Which changes someone wants to hear about, and where to tell them."""
-
-    name: str
-    target: str
-    terms: tuple[str, ...] = ()
-    outlets: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    severity: str | None = None  # "substantive": leave out minor edits
-    secret: str | None = None  # HMAC key for webhooks
-    digest_minutes: int | None = None  # collect changes into one message per this period
-    id: int | None = None
-    created_at: datetime | None = None
-    after_change_id: int = 0  # changes up to this id were recorded before the rule existed
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from scrubwatch.errors import UsageError
+from scrubwatch.model import AlertRule
 from scrubwatch.store import schema as t
 from scrubwatch.store.alert_schema import (
     CURSOR,
@@ -35,7 +36,6 @@ from scrubwatch.store.alert_schema import (
     SENDING,
     SENT,
     AlertCandidate,
-    AlertRule,
     Delivery,
     QueuedDelivery,
     RuleStatus,
