@@ -61,7 +61,7 @@ def test_add_list_test_remove(cli: Cli, change_schema: dict[str, Any]) -> None:
         (["--to", "gopher://x"], "not a notification URL"),
         (["--to", "http://127.0.0.1/h", "--kinds", "scrubbed"], "unknown kind 'scrubbed'"),
         (["--to", "http://127.0.0.1/h", "--severity", "huge"], "unknown severity"),
-        (["--to", "ntfy://topic", "--secret", "s"], "--secret signs webhooks"),
+        (["--to", "ntfy://topic", "--secret", "s"], "secret signs webhooks"),
     ],
 )
 def test_bad_rules_are_usage_errors(cli: Cli, args: list[str], message: str) -> None:

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from scrubwatch.alerts import KINDS, SEVERITIES, check_target, redact, send_test
+from scrubwatch.alerts import redact, send_test
+from scrubwatch.alerts.define import describe, new_rule
 from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
 from scrubwatch.errors import UsageError
-from scrubwatch.model import AlertRule
 from scrubwatch.store.alert_schema import RuleStatus
 
 alerts_app = typer.Typer(
@@ -21,11 +21,6 @@ alerts_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(alerts_app)
-
-
-def _items(raw: str | None) -> tuple[str, ...]:
-    """A comma-separated option as a tuple, blanks and repeats dropped."""
-    return tuple(dict.fromkeys(i.strip() for i in (raw or "").split(",") if i.strip()))
 
 
 @alerts_app.command("add")
@@ -51,38 +46,24 @@ def add(
     ] = None,
 ) -> None:
     """Add an alert rule."""
-    rule = AlertRule(
-        name=name.strip(),
-        target=to.strip(),
-        terms=_items(terms),
-        outlets=tuple(o.lower() for o in _items(outlets)),
-        kinds=tuple(k.lower() for k in _items(kinds)),
-        severity=severity.strip().lower() if severity else None,
-        secret=secret or None,
+    rule = new_rule(
+        name=name,
+        target=to,
+        terms=terms,
+        outlets=outlets,
+        kinds=kinds,
+        severity=severity,
+        secret=secret,
         digest_minutes=digest,
     )
-    _validate(rule)
     with store_session(settings_of(ctx)) as store:
         store.add_alert_rule(rule, SystemClock().now())
     out.print(
-        f"Added alert {rule.name!r}: {_describe(rule)}",
+        f"Added alert {rule.name!r}: {describe(rule)}",
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
-
-
-def _validate(rule: AlertRule) -> None:
-    if not rule.name:
-        raise UsageError("an alert rule needs a name")
-    unknown = [k for k in rule.kinds if k not in KINDS]
-    if unknown:
-        raise UsageError(f"unknown kind {unknown[0]!r}; use {', '.join(KINDS)}")
-    if rule.severity is not None and rule.severity not in SEVERITIES:
-        raise UsageError(f"unknown severity {rule.severity!r}; use {', '.join(SEVERITIES)}")
-    if rule.secret and not rule.target.lower().startswith(("http://", "https://")):
-        raise UsageError("--secret signs webhooks; it needs an http(s):// --to URL")
-    check_target(rule.target)
 
 
 @alerts_app.command("list")
@@ -99,28 +80,12 @@ def list_rules(ctx: typer.Context) -> None:
 def _status_line(status: RuleStatus) -> str:
     rule = status.rule
     line = (
-        f"{rule.name}: {_describe(rule)}; sent {status.sent}, pending {status.pending}, "
+        f"{rule.name}: {describe(rule)}; sent {status.sent}, pending {status.pending}, "
         f"failed {status.failed}"
     )
     if status.last_error and (status.failed or status.pending):
         line += f"\n  last error: {status.last_error}"
     return line
-
-
-def _describe(rule: AlertRule) -> str:
-    parts = [f"to {redact(rule.target)}"]
-    if rule.terms:
-        parts.append("terms " + ", ".join(rule.terms))
-    if rule.outlets:
-        parts.append("outlets " + ", ".join(rule.outlets))
-    parts.append("kinds " + ", ".join(rule.kinds or KINDS))
-    if rule.severity == "substantive":
-        parts.append("substantive edits only")
-    if rule.secret:
-        parts.append("signed")
-    if rule.digest_minutes:
-        parts.append(f"digest every {rule.digest_minutes} min")
-    return ", ".join(parts)
 
 
 @alerts_app.command("remove")
