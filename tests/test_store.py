@@ -277,3 +277,10 @@ def test_lease_due_hands_each_article_out_once(store: SqlStore) -> None:
     assert [a.url for a in store.lease_due(T0, later, 10)] == [URL]
     assert store.lease_due(T0, later, 10) == []  # leased: not due again until `later`
     assert [a.url for a in store.lease_due(later, later + timedelta(minutes=10), 10)] == [URL]
+
+
+def test_next_due_is_the_soonest_scheduled_check(store: SqlStore) -> None:
+    assert store.next_due() is None
+    _article(store)
+    store.add_articles("news.example", [URL + "-later"], "feed", T0 + timedelta(hours=1))
+    assert store.next_due() == T0

@@ -221,8 +221,7 @@ class Runner:
 
     def _seconds_until_due(self) -> float:
         now = self.clock.now()
-        upcoming = [a.next_check_at for a in self.store.articles() if a.next_check_at]
-        soonest = min(upcoming, default=now + MAX_IDLE)
+        soonest = self.store.next_due() or now + MAX_IDLE
         discovery = timedelta(minutes=self.settings.discover_interval_minutes)
         wait = min(soonest - now, MAX_IDLE, discovery)
         return max(wait.total_seconds(), 0.5)

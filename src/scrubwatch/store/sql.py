@@ -162,6 +162,14 @@ class SqlStore(StoreReads, StoreAlerts):
         with self._read() as conn:
             return [article_from_row(r) for r in conn.execute(query)]
 
+    def next_due(self) -> datetime | None:
+        """When the soonest scheduled check is due (None when nothing is scheduled)."""
+        with self._read() as conn:
+            moment: datetime | None = conn.execute(
+                select(func.min(t.articles.c.next_check_at))
+            ).scalar()
+        return moment
+
     def lease_due(self, now: datetime, until: datetime, limit: int) -> list[Article]:
         """Due articles, their next check moved to `until` so they are handed out once.
 
