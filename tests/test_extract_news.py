@@ -80,3 +80,24 @@ def test_declared_page_chrome_outside_the_article_is_dropped_before_extraction()
     assert "Kept." in text and "Inside the article: kept." in text
     assert not any(word in text for word in ("Home", "Menu", "Most read", "Contact us"))
     assert "Home" in page.text_content()  # the page itself is left alone
+
+
+def test_byline_comes_from_the_main_article_not_related_story_teasers() -> None:
+    def page(teaser_authors: list[str]) -> bytes:
+        teasers = "".join(
+            f'<article class="related"><h3>Related story</h3><span class="author">{a}</span>'
+            "</article>"
+            for a in teaser_authors
+        )
+        paragraphs = "".join(f"<p>{LONG} Part {n}.</p>" for n in range(5))
+        return (
+            "<html lang='en'><head><title>Report</title></head><body>"
+            f"<aside>{teasers}</aside><article class='story'><h1>Report</h1>"
+            f'<p class="byline">By <span class="author">Leyla Mammadova</span></p>{paragraphs}'
+            "</article></body></html>"
+        ).encode()
+
+    first = extract_document(page(["Anna Petrova", "Omar Aziz"]), "https://a.example/x")
+    other = extract_document(page(["Omar Aziz", "Anna Petrova"]), "https://a.example/x")
+    assert first.byline is not None and "Leyla Mammadova" in first.byline
+    assert first.byline == other.byline

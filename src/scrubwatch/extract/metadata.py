@@ -197,21 +197,22 @@ def credits(tree: HtmlElement) -> Credits:
 
 
 def _byline_scope(tree: HtmlElement) -> HtmlElement:
-    """Where to look for a byline in the page itself: the one `<article>` when there is one.
+    """Where to look for a byline in the page itself: the main `<article>` when there is one.
 
-    Author lists elsewhere on the page ("more from our writers", staff directories in a
-    footer) change from fetch to fetch; a byline read from them would be page chrome.
+    Author lists elsewhere on the page ("more from our writers", related-story teasers with
+    their own authors) change from fetch to fetch; a byline read from them would be page
+    chrome. With several `<article>` elements, the one holding the most text is the story.
     """
     articles = tree.xpath("//article")
-    if len(articles) == 1:
-        # trafilatura's author search walks a document: hand it a copy of the article alone.
-        scope = copy.deepcopy(articles[0])
-        holder = HtmlElement("html")  # a root to search from, as a full page would give
-        body = HtmlElement("body")
-        body.append(scope)
-        holder.append(body)
-        return holder
-    return tree
+    if not articles:
+        return tree
+    main = max(articles, key=lambda a: len(a.text_content()))
+    # trafilatura's author search walks a document: hand it a copy of the article alone.
+    holder = HtmlElement("html")
+    body = HtmlElement("body")
+    body.append(copy.deepcopy(main))
+    holder.append(body)
+    return holder
 
 
 def published_date(tree: HtmlElement, url: str | None) -> str | None:
