@@ -32,6 +32,13 @@ def _csrf(client: Client) -> str:
     return found.group(1)
 
 
+def _cells(page: str) -> list[str]:
+    """The text cells of the first rule row of the listing."""
+    body = page.split('<table class="alerts">', 1)[1].split("</tbody>", 1)[0]
+    row = body.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    return [c.strip() for c in re.findall(r"<td>([^<]*)", row)]
+
+
 def _add(client: Client, **fields: str) -> int:
     data = {"name": "desk", "target": "https://hooks.example.org/scrubs", **fields}
     return client.post("/alerts", data={**data, "csrf": _csrf(client)}).status_code
@@ -52,7 +59,18 @@ def test_add_list_and_remove_a_rule(client: Client, store: SqlStore) -> None:
     assert rule.terms == ("Zangezur", "Liu Jianchao") and rule.kinds == ("edited", "deleted")
     assert rule.secret == "hush-very-secret" and rule.digest_minutes == 30
     page = client.get("/alerts").text
-    assert "desk" in page and "Zangezur, Liu Jianchao" in page and "signed" in page
+    cells = _cells(page)
+    assert cells[:8] == [
+        "desk",
+        "https://hooks.example.org/…",
+        "Zangezur, Liu Jianchao",
+        "any",
+        "edited, deleted",
+        "any",
+        "every 30 min",
+        "yes",
+    ]
+    assert cells[8:11] == ["0", "0", "0"]  # sent, pending, failed
     assert "hush-very-secret" not in page  # a secret is never shown back
     removed = client.post("/alerts/remove", data={"name": "desk", "csrf": _csrf(client)})
     assert removed.status_code == 303 and store.alert_rules() == []
@@ -62,7 +80,12 @@ def test_add_list_and_remove_a_rule(client: Client, store: SqlStore) -> None:
     ("fields", "message"),
     [
         ({"kinds": "edited,vanished"}, "unknown kind"),
-        ({"target": "not a url"}, ""),
+        ({"target": "not a url"}, "not a notification URL"),
+        ({"target": "https:///no-host"}, "not a webhook URL"),
+        ({"severity": "dramatic"}, "unknown severity"),
+        ({"name": "   "}, "needs a name"),
+        ({"digest": "0"}, "from 1 to 10080 minutes"),
+        ({"digest": "99999999999999999999"}, "from 1 to 10080 minutes"),
         ({"target": "ntfy://topic", "secret": "s"}, "signs webhooks"),
         ({"digest": "soon"}, "whole number of minutes"),
     ],
@@ -93,3 +116,38 @@ def test_rule_text_is_escaped(client: Client) -> None:
     page = client.get("/alerts").text
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_targets_are_shown_redacted(client: Client) -> None:
+    assert _add(client, name="hook", target="https://hooks.example.org/T0KEN-abc123") == 303
+    assert _add(client, name="mail", target="mailto://ed:pa55word@mail.example.org") == 303
+    page = client.get("/alerts").text
+    assert "hook" in page and "mail" in page
+    assert "T0KEN-abc123" not in page and "pa55word" not in page
+
+
+def test_missing_fields_and_unknown_rules_get_a_400(client: Client, store: SqlStore) -> None:
+    response = client.post("/alerts", data={"name": "desk", "csrf": _csrf(client)})
+    assert response.status_code == 400 and "not a notification URL" in response.text
+    gone = client.post("/alerts/remove", data={"name": "nobody", "csrf": _csrf(client)})
+    assert gone.status_code == 400 and "no alert rule named &#39;nobody&#39;" in gone.text
+
+
+def test_a_taken_name_is_refused(client: Client, store: SqlStore) -> None:
+    assert _add(client) == 303
+    again = client.post(
+        "/alerts",
+        data={"name": "desk", "target": "https://other.example.org/x", "csrf": _csrf(client)},
+    )
+    assert again.status_code == 400 and "exists already" in again.text
+    [rule] = store.alert_rules()
+    assert rule.target == "https://hooks.example.org/scrubs"
+
+
+def test_a_post_from_another_site_is_refused(client: Client, store: SqlStore) -> None:
+    assert _add(client) == 303
+    data = {"name": "desk", "csrf": _csrf(client)}
+    forged = client.post("/alerts/remove", data=data, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403 and len(store.alert_rules()) == 1
+    assert client.post("/alerts/remove", data={"name": "desk"}).status_code == 403
+    assert len(store.alert_rules()) == 1

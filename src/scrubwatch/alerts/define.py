@@ -8,6 +8,8 @@ from scrubwatch.alerts.rules import KINDS, SEVERITIES
 from scrubwatch.errors import UsageError
 from scrubwatch.model import AlertRule
 
+MAX_DIGEST_MINUTES = 7 * 24 * 60
+
 
 def comma_items(raw: str | None) -> tuple[str, ...]:
     """A comma-separated field as a tuple, blanks and repeats dropped."""
@@ -45,8 +47,9 @@ def new_rule(
         raise UsageError(f"unknown severity {rule.severity!r}; use {', '.join(SEVERITIES)}")
     if rule.secret and not rule.target.lower().startswith(("http://", "https://")):
         raise UsageError("a secret signs webhooks; it needs an http(s):// target")
-    if digest_minutes is not None and digest_minutes < 1:
-        raise UsageError("a digest period is at least 1 minute")
+    if digest_minutes is not None and not 1 <= digest_minutes <= MAX_DIGEST_MINUTES:
+        # The upper bound also keeps the number inside SQLite's 64-bit INTEGER.
+        raise UsageError(f"a digest period is from 1 to {MAX_DIGEST_MINUTES} minutes (one week)")
     check_target(rule.target)
     return rule
 

@@ -42,7 +42,8 @@ def add(
         str | None, typer.Option(help="Key for the HMAC-SHA256 signature of webhook bodies.")
     ] = None,
     digest: Annotated[
-        int | None, typer.Option(min=1, help="Send one message per this many minutes at most.")
+        int | None,
+        typer.Option(min=1, max=10080, help="Send one message per this many minutes at most."),
     ] = None,
 ) -> None:
     """Add an alert rule."""

@@ -1,21 +1,65 @@
-"""The alert rules page: list, add and remove rules, as `scrubwatch alerts` does."""
+"""The alert rules page: list, add and remove rules, as `scrubwatch alerts` does.
+
+Rules are made by `alerts.define.new_rule`, the same validation the CLI uses, so the two faces
+cannot accept different rules. A rule's secret is never sent back to the browser, and its
+target is shown redacted: apprise URLs carry passwords and tokens.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from scrubwatch.alerts import redact
-from scrubwatch.alerts.define import describe, new_rule
+from scrubwatch.alerts import KINDS, redact
+from scrubwatch.alerts.define import new_rule
 from scrubwatch.errors import UsageError
+from scrubwatch.store.alert_schema import RuleStatus
 from scrubwatch.web.deps import web_of
 from scrubwatch.web.security import csrf_ok
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 CSRF_FAILED = "the form expired or came from another site; reload the page"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """One rule as the page shows it: only what is safe to send back to a browser."""
+
+    name: str
+    target: str  # redacted
+    terms: str
+    outlets: str
+    kinds: str
+    severity: str
+    digest: str
+    signed: bool
+    sent: int
+    pending: int
+    failed: int
+    last_error: str
+
+
+def rule_row(status: RuleStatus) -> RuleRow:
+    """The listing row of a rule; its secret becomes a yes/no."""
+    rule = status.rule
+    return RuleRow(
+        name=rule.name,
+        target=redact(rule.target),
+        terms=", ".join(rule.terms) or "any",
+        outlets=", ".join(rule.outlets) or "any",
+        kinds=", ".join(rule.kinds or KINDS),
+        severity="substantive only" if rule.severity == "substantive" else "any",
+        digest=f"every {rule.digest_minutes} min" if rule.digest_minutes else "no",
+        signed=bool(rule.secret),
+        sent=status.sent,
+        pending=status.pending,
+        failed=status.failed,
+        last_error=status.last_error or "",
+    )
 
 
 @router.get("/alerts")
@@ -25,20 +69,32 @@ def alerts_page(request: Request, notice: str | None = None) -> Response:
 
 def _page(request: Request, *, notice: str | None = None, error: str | None = None) -> Response:
     web = web_of(request)
-    rules = [
-        {"status": status, "target": redact(status.rule.target), "line": describe(status.rule)}
-        for status in web.store.alert_status()
-    ]
-    context = {"rules": rules, "notice": notice, "error": error}
+    context = {
+        "rules": [rule_row(s) for s in web.store.alert_status()],
+        "kinds": KINDS,
+        "notice": notice,
+        "error": error,
+    }
     return web.render(request, "alerts.html", context, status=400 if error else 200)
+
+
+def _minutes(digest: str) -> int | None:
+    """The digest field as minutes; UsageError when it is not a whole number."""
+    if not digest.strip():
+        return None
+    try:
+        return int(digest)
+    except ValueError:
+        raise UsageError("the digest period is a whole number of minutes") from None
 
 
 @router.post("/alerts")
 def add_alert(
     request: Request,
-    name: Annotated[str, Form()],
-    target: Annotated[str, Form()],
     csrf: Annotated[str, Form()] = "",
+    # Missing fields get new_rule's own message (and a 400), not FastAPI's 422.
+    name: Annotated[str, Form()] = "",
+    target: Annotated[str, Form()] = "",
     terms: Annotated[str, Form()] = "",
     outlets: Annotated[str, Form()] = "",
     kinds: Annotated[str, Form()] = "",
@@ -50,7 +106,6 @@ def add_alert(
         raise HTTPException(403, CSRF_FAILED)
     web = web_of(request)
     try:
-        minutes = int(digest) if digest.strip() else None
         rule = new_rule(
             name=name,
             target=target,
@@ -59,11 +114,9 @@ def add_alert(
             kinds=kinds,
             severity=severity,
             secret=secret,
-            digest_minutes=minutes,
+            digest_minutes=_minutes(digest),
         )
         web.store.add_alert_rule(rule, web.clock.now())
-    except ValueError:
-        return _page(request, error="the digest period is a whole number of minutes")
     except UsageError as exc:
         return _page(request, error=f"cannot add alert {name!r}: {exc}")
     return RedirectResponse(
@@ -74,7 +127,7 @@ def add_alert(
 
 @router.post("/alerts/remove")
 def remove_alert(
-    request: Request, name: Annotated[str, Form()], csrf: Annotated[str, Form()] = ""
+    request: Request, name: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""
 ) -> Response:
     if not csrf_ok(request, csrf):
         raise HTTPException(403, CSRF_FAILED)
