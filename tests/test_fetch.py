@@ -17,7 +17,7 @@ from scrubwatch.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from scrubwatch.fetch import Fetcher, Response
+from scrubwatch.fetch import Fetcher, Response, header_value
 
 SETTINGS = replace(Settings(), max_body_bytes=5_000_000, total_timeout=2.0, read_timeout=1.5)
 
@@ -65,3 +65,10 @@ def test_user_agent_names_scrubwatch_and_contact() -> None:
     settings = replace(SETTINGS, contact="mailto:desk@example.org")
     assert "scrubwatch" in settings.full_user_agent
     assert settings.full_user_agent.endswith("mailto:desk@example.org")
+
+
+def test_header_lookup_ignores_the_servers_casing() -> None:
+    headers = (("retry-after", "120"), ("ETag", '"v1"'))
+    assert header_value(headers, "Retry-After") == "120"
+    assert header_value(headers, "etag") == '"v1"'
+    assert header_value(headers, "Location") is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -53,8 +54,7 @@ class Response:
 
     def header(self, name: str) -> str | None:
         """The first value of a header, case-insensitively."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return header_value(self.headers, name)
 
     @property
     def content_type(self) -> str | None:
@@ -135,7 +135,7 @@ class Fetcher:
         while True:
             await self._obey_robots(current)
             status, reason, version, headers, body = await self._paced_get(current, conditional)
-            location = _header(headers, "location")
+            location = header_value(headers, "location")
             if status not in REDIRECT_STATUSES or not location:
                 return Response(
                     url=url,
@@ -201,7 +201,7 @@ class Fetcher:
         status, headers = result[0], result[3]
         gate.record(seconds=time.monotonic() - started, strained=status in STRAIN_STATUSES)
         if status in (429, 503):
-            wait = retry_after_seconds(_header(headers, "retry-after"))
+            wait = retry_after_seconds(header_value(headers, "retry-after"))
             if wait is not None:
                 gate.hold(wait)
         return result
@@ -248,8 +248,10 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
-    return next((v for k, v in headers if k.lower() == name), None)
+def header_value(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    """The first value of header `name` in a (name, value) list, case-insensitively."""
+    lowered = name.lower()
+    return next((v for k, v in headers if k.lower() == lowered), None)
 
 
 def _check_url(url: str) -> None:

@@ -18,7 +18,7 @@ from types import TracebackType
 from scrubwatch.alerts import DeliveryReport, deliver_pending, queue_new_changes
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
-from scrubwatch.discover import Discovery, discover_outlet, inspect
+from scrubwatch.discover import Discovery, Found, discover_outlet, inspect
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, ArticleState, CaptureOutcome, Change, Outlet
 from scrubwatch.pipeline import (
@@ -117,12 +117,7 @@ class Runner:
         )
         now = self.clock.now()
         self.store.upsert_outlet(found.outlet, now)
-        added = 0
-        for source in ("manual", "homepage", "feed", "sitemap"):
-            urls = [f.url for f in found.articles if f.source == source]
-            if urls:
-                added += len(self.store.add_articles(found.outlet.host, urls, source, now))
-        return found, added
+        return found, self._add_found(found.outlet.host, found.articles, now)
 
     async def discover(self, *, force: bool = False) -> int:
         """Read every outlet's sources (those due, or all with `force`); returns new articles."""
@@ -139,13 +134,19 @@ class Runner:
             self.services.fetcher, outlet, limit=self.settings.max_new_articles_per_source
         )
         now = self.clock.now()
-        added = 0
-        for source in ("homepage", "feed", "sitemap"):
-            urls = [f.url for f in found if f.source == source]
-            if urls:
-                added += len(self.store.add_articles(outlet.host, urls, source, now))
+        added = self._add_found(outlet.host, found, now)
         self.store.mark_discovered(outlet.host, now)
         return added
+
+    def _add_found(self, host: str, found: Sequence[Found], now: datetime) -> int:
+        """Watch the found URLs not yet watched, each under the source that found it."""
+        by_source: dict[str, list[str]] = {}
+        for item in found:
+            by_source.setdefault(item.source, []).append(item.url)
+        return sum(
+            len(self.store.add_articles(host, urls, source, now))
+            for source, urls in by_source.items()
+        )
 
     async def check(
         self,

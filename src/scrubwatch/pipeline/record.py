@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from scrubwatch.compare import compare_documents
 from scrubwatch.deletion import describe_deletion
 from scrubwatch.discover import canonical_target
+from scrubwatch.fetch import header_value
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -187,7 +188,9 @@ def record_failure(
     failures = article.consecutive_failures + 1
     retry = retry_after_failure(now=fetched_at, consecutive_failures=failures, rng=services.rng)
     asked = (
-        retry_after_seconds(dict(capture.headers).get("Retry-After")) if capture.status else None
+        retry_after_seconds(header_value(capture.headers, "Retry-After"))
+        if capture.status
+        else None
     )
     if asked is not None:
         retry = max(retry, fetched_at + timedelta(seconds=min(asked, 86400)))

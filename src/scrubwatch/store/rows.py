@@ -65,10 +65,6 @@ def article_from_row(row: Row[Any]) -> Article:
     )
 
 
-def capture_fields(cap: Capture) -> dict[str, Any]:
-    return {name: getattr(cap, name) for name in Capture.__slots__}
-
-
 def insert_capture(conn: Connection, cap: Capture, version: int | None) -> int:
     result = conn.execute(
         insert(t.captures).values(

@@ -8,6 +8,7 @@ transaction, from the article's own row, so two writers cannot hand out the same
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
@@ -33,7 +34,6 @@ from scrubwatch.store.reads import StoreReads
 from scrubwatch.store.rows import (
     article_from_row,
     article_query,
-    capture_fields,
     capture_from_row,
     change_from_row,
     insert_capture,
@@ -275,7 +275,7 @@ class SqlStore(StoreReads, StoreAlerts):
                     **({"last_change_at": cap.fetched_at} if record.change else {}),
                 )
             )
-        return Capture(**{**capture_fields(cap), "id": capture_id, "version": shown})
+        return replace(cap, id=capture_id, version=shown)
 
     def first_body(self, sha256: str) -> StoredBody | None:
         query = (
