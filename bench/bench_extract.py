@@ -117,7 +117,7 @@ def part_stability(corpus: list[Page]) -> None:
             continue
         ours, theirs = extract_document(base).text, trafilatura.extract(base) or ""
         for name, mutate in MUTATIONS.items():
-            mutated = mutate(base, index)
+            mutated = mutate(base, index, page.gold)
             row = changed[name]
             row[0] += extract_document(mutated).text != ours
             row[1] += (trafilatura.extract(mutated) or "") != theirs

@@ -3,7 +3,10 @@
 Each mutation changes what changes between two fetches of an unchanged article on a real
 site (menus, "most popular" lists, relative timestamps, cookie banners, ad markup) and
 nothing of the article itself. A mutation that changes the extracted text is a false alarm
-the user would see.
+the user would see. Each mutation gets the page's gold article text and leaves alone any link
+or timestamp whose text is part of it, and any link in a paragraph or a heading: such a link
+may sit in a container our class-name heuristics take for a menu, but renaming it edits the
+story's sentences or its headline, not the page chrome.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scrubwatch.extract import decode_html
 _CHROME = re.compile(r"nav|menu|footer|header|masthead|breadcrumb", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(\d{1,2})\s*(minutes?|mins?|hours?|hrs?)\s+ago\b", re.IGNORECASE)
 _ADLIKE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert\w*|dfp|gpt|sponsor\w*)(?:$|[\s_-])", re.I)
+_STORY_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}
 _WORDS = ("World", "Politics", "Business", "Tech", "Science", "Health", "Sport", "Culture")
 _HEADLINES = (
     "Storm warning issued for the coast tonight",
@@ -51,19 +55,29 @@ def _body(root: HtmlElement) -> HtmlElement:
     return found if found is not None else root
 
 
-def _chrome_links(root: HtmlElement) -> list[HtmlElement]:
-    links = []
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _chrome_links(root: HtmlElement, gold: str) -> list[HtmlElement]:
+    """Links in menus, headers and footers whose text is not part of the article."""
+    article = _collapsed(gold)
+    links: dict[HtmlElement, None] = {}
     for element in root.iter("nav", "footer", "header", "div", "ul"):
         marker = f"{element.tag} {element.get('class', '')} {element.get('id', '')}"
         if element.tag in ("nav", "footer") or _CHROME.search(marker):
-            links += [a for a in element.iter("a") if a.text and a.text.strip()]
-    return links
+            for a in element.iter("a"):
+                if not (a.text and a.text.strip()) or _collapsed(a.text) in article:
+                    continue
+                if not any(up.tag in _STORY_TAGS for up in a.iterancestors()):
+                    links[a] = None
+    return list(links)
 
 
-def shuffle_nav(body: bytes, seed: int) -> bytes:
+def shuffle_nav(body: bytes, seed: int, gold: str) -> bytes:
     """Shuffle navigation and footer link texts and rename a few of them."""
     root, rng = _load(body), random.Random(seed)
-    links = _chrome_links(root)
+    links = _chrome_links(root, gold)
     texts = [a.text for a in links]
     rng.shuffle(texts)
     for link, text in zip(links, texts, strict=True):
@@ -78,8 +92,9 @@ def shuffle_nav(body: bytes, seed: int) -> bytes:
     return _dump(root)
 
 
-def most_popular(body: bytes, seed: int) -> bytes:
+def most_popular(body: bytes, seed: int, gold: str) -> bytes:
     """Append a "Most popular" list of linked headlines with read counts."""
+    del gold
     root, rng = _load(body), random.Random(seed)
     items = "".join(
         f"<li><a href='/story/{rng.randint(1, 99999)}'>{h}</a> <span>{rng.randint(900, 90000)}"
@@ -91,16 +106,23 @@ def most_popular(body: bytes, seed: int) -> bytes:
     return _dump(root)
 
 
-def relative_time(body: bytes, seed: int) -> bytes:
-    """Change every "N minutes ago"; a page without one gets a header clock."""
+def relative_time(body: bytes, seed: int, gold: str) -> bytes:
+    """Change every "N minutes ago" outside the article; else add a header clock."""
     root, rng = _load(body), random.Random(seed)
+    article = _collapsed(gold)
     found = False
+
+    def retime(match: re.Match[str]) -> str:
+        if _collapsed(match.group(0)) in article:  # "1 hour ago" in the story's own text
+            return match.group(0)
+        return f"{rng.randint(2, 59)} {match.group(2)} ago"
+
     for element in root.iter():
         for attr in ("text", "tail"):
             value = getattr(element, attr)
             if isinstance(value, str) and _RELATIVE.search(value):
-                found = True
-                new = _RELATIVE.sub(lambda m: f"{rng.randint(2, 59)} {m.group(2)} ago", value)
+                new = _RELATIVE.sub(retime, value)
+                found = found or new != value
                 setattr(element, attr, new)
     if not found:
         clock = f"<div class='site-clock'>Updated {rng.randint(2, 59)} minutes ago</div>"
@@ -108,8 +130,9 @@ def relative_time(body: bytes, seed: int) -> bytes:
     return _dump(root)
 
 
-def cookie_banner(body: bytes, seed: int) -> bytes:
+def cookie_banner(body: bytes, seed: int, gold: str) -> bytes:
     """Insert a cookie-consent banner at the top of the body."""
+    del gold
     root = _load(body)
     banner = (
         f"<div class='cookie-banner' id='consent-{seed:08x}'><p>We use cookies to measure our"
@@ -120,8 +143,9 @@ def cookie_banner(body: bytes, seed: int) -> bytes:
     return _dump(root)
 
 
-def ad_markup(body: bytes, seed: int) -> bytes:
+def ad_markup(body: bytes, seed: int, gold: str) -> bytes:
     """New ids, sources and campaign attributes on ads and iframes; add an ad slot."""
+    del gold
     root, rng = _load(body), random.Random(seed)
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -141,7 +165,7 @@ def ad_markup(body: bytes, seed: int) -> bytes:
     return _dump(root)
 
 
-MUTATIONS: dict[str, Callable[[bytes, int], bytes]] = {
+MUTATIONS: dict[str, Callable[[bytes, int, str], bytes]] = {
     "shuffle nav/footer": shuffle_nav,
     "most popular": most_popular,
     "relative time": relative_time,

@@ -65,23 +65,6 @@ def test_byline_comes_from_the_article_not_a_list_of_writers_beside_it() -> None
     assert first.byline == shuffled.byline
 
 
-def test_declared_page_chrome_outside_the_article_is_dropped_before_extraction() -> None:
-    from lxml.html import fromstring  # type: ignore[import-untyped, unused-ignore]
-
-    from scrubwatch.extract import _without_page_chrome
-
-    page = fromstring(
-        "<html><body><nav><a href='/'>Home</a></nav><div role='navigation'>Menu</div>"
-        "<article><p>Kept.</p><aside>Inside the article: kept.</aside></article>"
-        "<aside>Most read</aside><footer>Contact us</footer></body></html>"
-    )
-    pruned = _without_page_chrome(page)
-    text = pruned.text_content()
-    assert "Kept." in text and "Inside the article: kept." in text
-    assert not any(word in text for word in ("Home", "Menu", "Most read", "Contact us"))
-    assert "Home" in page.text_content()  # the page itself is left alone
-
-
 def test_byline_comes_from_the_main_article_not_related_story_teasers() -> None:
     def page(teaser_authors: list[str]) -> bytes:
         teasers = "".join(

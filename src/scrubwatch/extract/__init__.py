@@ -15,7 +15,6 @@ Two promises the rest of scrubwatch relies on:
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -27,6 +26,7 @@ from trafilatura.utils import load_html
 from scrubwatch.extract import metadata
 from scrubwatch.extract.body import paragraphs_from
 from scrubwatch.extract.charset import decode_html
+from scrubwatch.extract.furniture import strip_furniture
 from scrubwatch.extract.listing import looks_like_listing
 from scrubwatch.model import Document
 
@@ -59,24 +59,6 @@ def _parse(text: str) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
-# Page regions that are navigation or site furniture by their own declaration. Dropped
-# before body extraction (outside any <article> only), because their link texts change
-# from fetch to fetch and trafilatura sometimes keeps them as text.
-_PAGE_CHROME = (
-    "//nav | //*[@role='navigation'] | //*[@role='banner'] | //*[@role='contentinfo']"
-    " | //footer | //aside | //*[@role='complementary']"
-)
-
-
-def _without_page_chrome(tree: HtmlElement) -> HtmlElement:
-    """A copy of the page without declared navigation, footers and asides outside articles."""
-    pruned = copy.deepcopy(tree)
-    for element in pruned.xpath(_PAGE_CHROME):
-        if element.getparent() is not None and not element.xpath("ancestor::article"):
-            element.drop_tree()
-    return pruned
-
-
 def _trafilatura(tree: HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
     # Metadata is read separately (`metadata.credits`): trafilatura's own pass runs readers we
     # never use and cost about as much as the body extraction itself.
@@ -91,12 +73,9 @@ def _trafilatura(tree: HtmlElement, url: str | None) -> trafilatura.settings.Doc
     return result if isinstance(result, trafilatura.settings.Document) else None
 
 
-def _language(tree: HtmlElement, paragraphs: tuple[str, ...]) -> str | None:
-    language = _guarded("language", None, lambda: metadata.declared_language(tree))
-    if language is None:
-        joined = "\n".join(paragraphs)
-        language = _guarded("langid", None, lambda: metadata.detected_language(joined))
-    return language
+def _detected_language(paragraphs: tuple[str, ...]) -> str | None:
+    joined = "\n".join(paragraphs)
+    return _guarded("langid", None, lambda: metadata.detected_language(joined))
 
 
 def extract_document(
@@ -111,11 +90,16 @@ def extract_document(
     tree = _guarded("parse", None, lambda: _parse(text))
     if tree is None:
         return Document()
+    # Everything read from the whole page first: strip_furniture then changes the tree.
     credits = _guarded("credits", _NO_CREDITS, lambda: metadata.credits(tree))
     date_url = credits.url or url
     published = _guarded("published", None, lambda: metadata.published_date(tree, date_url))
     title = _guarded("title", None, lambda: metadata.extract_title(tree)) or credits.title
-    found = _guarded("body", None, lambda: _trafilatura(_without_page_chrome(tree), url))
+    updated = _guarded("updated", None, lambda: metadata.updated_date(tree, published))
+    canonical = _guarded("canonical", None, lambda: metadata.canonical_url(tree, url))
+    declared = _guarded("language", None, lambda: metadata.declared_language(tree))
+    _guarded("furniture", None, lambda: strip_furniture(tree))
+    found = _guarded("body", None, lambda: _trafilatura(tree, url))
     paragraphs: tuple[str, ...] = ()
     if found is not None:
         paragraphs = _guarded("paragraphs", (), lambda: paragraphs_from(found.body, title))
@@ -125,8 +109,8 @@ def extract_document(
         title=title,
         byline=credits.byline,
         published=published,
-        updated=_guarded("updated", None, lambda: metadata.updated_date(tree, published)),
-        language=_language(tree, paragraphs),
-        canonical_url=_guarded("canonical", None, lambda: metadata.canonical_url(tree, url)),
+        updated=updated,
+        language=declared or _detected_language(paragraphs),
+        canonical_url=canonical,
         paragraphs=paragraphs,
     )

@@ -4,8 +4,9 @@ trafilatura finds the main text; this module only turns its output tree into par
 document order and removes what would make two fetches of one article differ or would
 clutter a diff: the headline repeated as the first paragraph, a caption repeated under each
 copy of an image, and a few kinds of in-article chrome ("Read more:" teasers, newsletter and
-membership appeals). Those filters are deliberately narrow: a sentence of the article lost
-here is a scrub we could no longer see.
+membership appeals, cookie notices, a lone "Advertisement" label or "5 minutes ago" clock).
+Those filters are deliberately narrow: a sentence of the article lost here is a scrub we
+could no longer see.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 
 from lxml.etree import _Element  # type: ignore[import-untyped, unused-ignore]
 
+from scrubwatch.extract.furniture import RELATIVE_CLOCK
 from scrubwatch.extract.metadata import clean_text
 
 # trafilatura's output vocabulary: containers whose children are blocks of their own.
@@ -35,8 +37,17 @@ _CHROME_PATTERNS = tuple(
         r"^(?:donate|make a donation) (?:now|today|to)\b",
         r"^(?:click|tap) here to (?:subscribe|sign up|donate|support)\b",
         r"^follow us on (?:twitter|x|facebook|telegram|instagram|whatsapp|google news)\b",
+        r"^(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b",
     )
 )
+# Paragraphs that are chrome when they are all there is: an ad label, or a relative clock
+# ("Updated 5 minutes ago"), which changes on every fetch and is never the story's text.
+_AD_LABEL = re.compile(
+    r"advertisement|advertising|sponsored|anzeige|werbung|реклама|publicité|publicidad"
+    r"|reklam|إعلان|广告",
+    re.IGNORECASE,
+)
+_CHROME_WHOLE = (_AD_LABEL, RELATIVE_CLOCK)
 
 
 def _text(element: _Element) -> str:
@@ -73,7 +84,9 @@ def is_chrome(paragraph: str) -> bool:
     """True for a short paragraph that is a teaser or an appeal, not the article's text."""
     if len(paragraph.split()) > _MAX_CHROME_WORDS:
         return False
-    return any(pattern.search(paragraph) for pattern in _CHROME_PATTERNS)
+    return any(pattern.search(paragraph) for pattern in _CHROME_PATTERNS) or any(
+        pattern.fullmatch(paragraph) for pattern in _CHROME_WHOLE
+    )
 
 
 def paragraphs_from(body: _Element, title: str | None) -> tuple[str, ...]:

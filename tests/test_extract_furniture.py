@@ -1,0 +1,88 @@
+"""Page furniture (menus, consent banners, ad slots, relative clocks) never reaches the text."""
+
+from __future__ import annotations
+
+from lxml.html import fromstring  # type: ignore[import-untyped, unused-ignore]
+
+from scrubwatch.extract import extract_document
+from scrubwatch.extract.body import is_chrome
+from scrubwatch.extract.furniture import strip_furniture
+
+STORY = (
+    "Officials in Baku said on Monday that talks on transport links would continue next "
+    "month, with delegations expected to discuss rail freight and customs procedures."
+)
+
+
+def _stripped(html: str) -> str:
+    tree = fromstring(html)
+    strip_furniture(tree)
+    return " ".join(tree.text_content().split())
+
+
+def test_declared_navigation_outside_the_article_is_removed_but_the_articles_own_is_kept() -> None:
+    text = _stripped(
+        "<html><body><nav><a href='/'>Home</a></nav><div role='navigation'>Menu</div>"
+        "<article><p>Kept.</p><aside>Inside the article: kept.</aside></article>"
+        "<aside>Most read</aside><footer>Contact us</footer></body></html>"
+    )
+    assert "Kept." in text and "Inside the article: kept." in text
+    assert not any(word in text for word in ("Home", "Menu", "Most read", "Contact us"))
+
+
+def test_consent_banners_and_ad_slots_are_removed_by_their_class_or_id_words() -> None:
+    text = _stripped(
+        "<html><body><div class='CookieConsent'>We use cookies.</div>"
+        "<div id='ad-7f3a'><span>Advertisement</span></div><div class='gdpr_notice'>Accept</div>"
+        f"<div class='header shadow loading'><p>{STORY}</p></div></body></html>"
+    )
+    assert text == STORY  # "header", "shadow", "loading" hold the letters "ad" but no ad word
+
+
+def test_a_long_block_named_like_an_ad_is_kept_because_it_is_more_likely_the_story() -> None:
+    html = f"<html><body><div class='ad-free-article'><p>{STORY} {STORY} {STORY}</p></div>"
+    assert STORY in _stripped(html + "</body></html>")
+
+
+def test_elements_holding_only_a_relative_clock_are_removed_in_several_languages() -> None:
+    text = _stripped(
+        "<html><body><div class='top'>Updated 12 minutes ago</div><time>5 минут назад</time>"
+        "<span>3 saat önce</span>"
+        f"<p>{STORY} It happened 2 hours ago, officials said.</p></body></html>"
+    )
+    assert text == f"{STORY} It happened 2 hours ago, officials said."
+
+
+def test_lone_ad_labels_clocks_and_cookie_notices_are_chrome_but_sentences_using_them_are_not() -> (
+    None
+):
+    for chrome in ("Advertisement", "Реклама", "Updated 26 minutes ago", "vor 5 Minuten"):
+        assert is_chrome(chrome), chrome
+    assert is_chrome("We use cookies to measure our audience and to show relevant adverts.")
+    for sentence in ("It happened 1 hour ago in Baku.", "Advertisement revenue fell by 3%."):
+        assert not is_chrome(sentence), sentence
+
+
+def _short_page(furniture: str) -> bytes:
+    """A page so short and oddly built (its text inside a link) that only trafilatura's
+    fallback finds the text; any furniture beside it can tip the fallback's choice."""
+    return (
+        "<html lang='en'><head><title>Talks</title></head><body>"
+        f"{furniture}<a href='javascript:'><p>Talks resume.</p><p>Rail freight too.</p>"
+        " Next week</a>"
+        "</body></html>"
+    ).encode()
+
+
+def test_a_short_article_reads_the_same_with_or_without_banners_ads_and_clocks() -> None:
+    plain = extract_document(_short_page(""))
+    assert plain.paragraphs == ("Talks resume.", "Rail freight too.", "Next week")
+    for furniture in (
+        "<div class='cookie-banner'><p>We use cookies to measure our audience and to show"
+        " relevant adverts. By continuing you accept our cookie policy.</p>"
+        "<button>Accept all</button><button>Settings</button></div>",
+        "<div class='ad-slot' id='ad-91ab'><span>Advertisement</span><iframe src='x'></iframe>"
+        "</div>",
+        "<div class='site-clock'>Updated 17 minutes ago</div>",
+    ):
+        assert extract_document(_short_page(furniture)).paragraphs == plain.paragraphs, furniture
