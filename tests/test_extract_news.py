@@ -84,3 +84,26 @@ def test_byline_comes_from_the_main_article_not_related_story_teasers() -> None:
     other = extract_document(page(["Omar Aziz", "Anna Petrova"]), "https://a.example/x")
     assert first.byline is not None and "Leyla Mammadova" in first.byline
     assert first.byline == other.byline
+
+
+def _with_nested_teasers(teaser_authors: list[str]) -> bytes:
+    """A story whose own <article> holds related-story teasers, each an <article> too."""
+    teasers = "".join(
+        f"<li><article class='micro'><h1><a href='/s/{n}'>Other story {n}</a></h1>"
+        f"<p class='contributor_name article_author-name'>by <a href='/author/{n}/'>{a}</a>"
+        "</p></article></li>"
+        for n, a in enumerate(teaser_authors)
+    )
+    paragraphs = "".join(f"<p>{LONG} Part {n}.</p>" for n in range(5))
+    return (
+        "<html lang='en'><head><title>Report</title></head><body><article id='post-1'>"
+        "<header><h1>Report</h1><div class='contributor'><div class='name'>"
+        "<a href='https://a.example/author/leyla-mammadova/'>Leyla Mammadova</a></div></div>"
+        f"</header>{paragraphs}<ul class='related'>{teasers}</ul></article></body></html>"
+    ).encode()
+
+
+def test_byline_ignores_teasers_nested_in_the_story_and_reads_its_author_page_link() -> None:
+    first = extract_document(_with_nested_teasers(["Anna Petrova", "Omar Aziz"]))
+    shuffled = extract_document(_with_nested_teasers(["Omar Aziz", "Anna Petrova"]))
+    assert first.byline == shuffled.byline == "Leyla Mammadova"

@@ -36,35 +36,46 @@ RELATIVE_CLOCK = re.compile(
     rf"(?:(?:last\s+)?(?:updated|posted|published|edited)\s*:?\s*)?{_AGO}\.?", re.IGNORECASE
 )
 
-# Class and id words as space-delimited tokens of the lower-cased names, "-" and "_" as spaces.
-_NAME_WORDS = (
-    "concat(' ', normalize-space(translate(concat(@class, ' ', @id),"
-    " 'ABCDEFGHIJKLMNOPQRSTUVWXYZ-_', 'abcdefghijklmnopqrstuvwxyz  ')), ' ')"
-)
-
-
-def _named(words: tuple[str, ...], max_chars: int) -> str:
-    """Elements with one of `words` starting a class or id word, holding little text.
-
-    A word given with a trailing space must be a whole word ("ad " is not "adapt").
-    """
-    tests = " or ".join(f"contains({_NAME_WORDS}, ' {word}')" for word in words)
-    return f"//*[{tests}][string-length(normalize-space()) < {max_chars}]"
-
-
-_DECLARED = (
+_DECLARED = XPath(
     "//*[self::nav or self::footer or self::aside or @role='navigation' or @role='banner'"
     " or @role='contentinfo' or @role='complementary'][not(ancestor::article)]"
 )
-_CONSENT = _named(("cookie", "consent", "gdpr"), 1000)
-_ADVERT = _named(("ad ", "ads ", "adslot ", "adunit ", "advert", "adsbygoogle ", "dfp "), 300)
-_FURNITURE = XPath(f"{_DECLARED} | {_CONSENT} | {_ADVERT}")
+_NAMED = XPath("//*[@class or @id]")
+# Words of a class or id (split by anything but letters): a word starting with "cookie",
+# "consent" or "gdpr", or a whole ad word ("ad" is not "load", "adapt" or "header").
+_CONSENT_NAME = re.compile(r"(?:^|[^a-z])(?:cookie|consent|gdpr)", re.IGNORECASE)
+_ADVERT_NAME = re.compile(
+    r"(?:^|[^a-z])(?:ad|ads|adslot|adunit|advert[a-z]*|adsbygoogle|dfp)(?:$|[^a-z])",
+    re.IGNORECASE,
+)
+_MAX_CONSENT_CHARS = 1000
+_MAX_ADVERT_CHARS = 300
 # Text nodes that may hold a clock: cheap to find in C, checked exactly in Python.
 _CLOCK_CANDIDATES = XPath(
-    "//text()[string-length(normalize-space()) < 60][contains(., 'ago') or contains(., 'назад')"
-    " or contains(., 'önce') or contains(., 'vor ') or contains(., 'il y a')"
-    " or contains(., 'hace ')][not(ancestor::script or ancestor::style)]"
+    "//text()[contains(., 'ago') or contains(., 'назад') or contains(., 'önce')"
+    " or contains(., 'vor ') or contains(., 'il y a') or contains(., 'hace ')]"
 )
+_MAX_CLOCK_CHARS = 60
+
+
+def _short(element: HtmlElement, limit: int) -> bool:
+    return len(" ".join(element.text_content().split())) < limit
+
+
+def _named_furniture(tree: HtmlElement) -> list[HtmlElement]:
+    """Consent banners and ad slots: a telling class or id word, and little text."""
+    found = []
+    for element in _NAMED(tree):
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if _CONSENT_NAME.search(names):
+            limit = _MAX_CONSENT_CHARS
+        elif _ADVERT_NAME.search(names):
+            limit = _MAX_ADVERT_CHARS
+        else:
+            continue
+        if _short(element, limit):
+            found.append(element)
+    return found
 
 
 def _drop(element: HtmlElement) -> None:
@@ -80,7 +91,9 @@ def _clock_holders(tree: HtmlElement) -> list[HtmlElement]:
         holder = text.getparent()
         if holder is not None and text.is_tail:
             holder = holder.getparent()
-        if holder is None or holder.tag in ("body", "html"):
+        if holder is None or holder.tag in ("body", "html", "script", "style"):
+            continue
+        if len(text) > _MAX_CLOCK_CHARS or not _short(holder, _MAX_CLOCK_CHARS):
             continue
         if RELATIVE_CLOCK.fullmatch(" ".join(holder.text_content().split())):
             holders.append(holder)
@@ -89,5 +102,5 @@ def _clock_holders(tree: HtmlElement) -> list[HtmlElement]:
 
 def strip_furniture(tree: HtmlElement) -> None:
     """Remove page furniture (see the module docstring) from `tree`, in place."""
-    for element in [*_FURNITURE(tree), *_clock_holders(tree)]:
+    for element in [*_DECLARED(tree), *_named_furniture(tree), *_clock_holders(tree)]:
         _drop(element)

@@ -192,8 +192,30 @@ def credits(tree: HtmlElement) -> Credits:
         found.author = None  # a lone word in an author meta is a handle or a site, not a name
     with contextlib.suppress(Exception):  # its JSON-LD reader has crashed on odd scripts
         found = traf_metadata.extract_meta_json(tree, found)
-    author = found.author or traf_metadata.extract_author(_byline_scope(tree))
+    author = found.author
+    if not author:
+        scope = _byline_scope(tree)
+        author = traf_metadata.extract_author(scope) or _author_page_link(scope)
     return Credits(clean_text(found.title) or None, clean_text(author) or None, found.url)
+
+
+# A link to the writer's own page: rel="author" or an /author/ path (WordPress and many CMSs).
+_AUTHOR_LINKS = (
+    ".//article//a[@rel='author' or contains(@href, '/author/') or contains(@href, '/authors/')]"
+)
+
+
+def _author_page_link(scope: HtmlElement) -> str | None:
+    """The first link to an author page in the story, when it reads like a name.
+
+    Only inside an `<article>`: elsewhere on a page such links are lists of the outlet's
+    writers, whose order changes from fetch to fetch.
+    """
+    for link in scope.xpath(_AUTHOR_LINKS):
+        name = clean_text("".join(link.itertext()))
+        if 1 < len(name.split()) <= 5 and not any(char.isdigit() for char in name):
+            return name
+    return None
 
 
 def _byline_scope(tree: HtmlElement) -> HtmlElement:
@@ -201,16 +223,21 @@ def _byline_scope(tree: HtmlElement) -> HtmlElement:
 
     Author lists elsewhere on the page ("more from our writers", related-story teasers with
     their own authors) change from fetch to fetch; a byline read from them would be page
-    chrome. With several `<article>` elements, the one holding the most text is the story.
+    chrome. With several `<article>` elements, the one holding the most text is the story;
+    articles nested in it are teasers of other stories.
     """
     articles = tree.xpath("//article")
     if not articles:
         return tree
     main = max(articles, key=lambda a: len(a.text_content()))
-    # trafilatura's author search walks a document: hand it a copy of the article alone.
+    # trafilatura's author search walks a document: hand it a copy of the article alone,
+    # without the articles nested in it (related-story teasers with their own bylines).
+    story = copy.deepcopy(main)
+    for nested in story.xpath(".//article"):
+        nested.drop_tree()
     holder = HtmlElement("html")
     body = HtmlElement("body")
-    body.append(copy.deepcopy(main))
+    body.append(story)
     holder.append(body)
     return holder
 
