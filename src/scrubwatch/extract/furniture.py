@@ -36,10 +36,9 @@ RELATIVE_CLOCK = re.compile(
     rf"(?:(?:last\s+)?(?:updated|posted|published|edited)\s*:?\s*)?{_AGO}\.?", re.IGNORECASE
 )
 
-_DECLARED = XPath(
-    "//*[self::nav or self::footer or self::aside or @role='navigation' or @role='banner'"
-    " or @role='contentinfo' or @role='complementary'][not(ancestor::article)]"
-)
+# Found with the cheapest XPath, then filtered in Python (ancestor tests in XPath are slow).
+_DECLARED = XPath("//nav | //footer | //aside | //*[@role]")
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary"}
 _NAMED = XPath("//*[@class or @id]")
 # Words of a class or id (split by anything but letters): a word starting with "cookie",
 # "consent" or "gdpr", or a whole ad word ("ad" is not "load", "adapt" or "header").
@@ -60,6 +59,19 @@ _MAX_CLOCK_CHARS = 60
 
 def _short(element: HtmlElement, limit: int) -> bool:
     return len(" ".join(element.text_content().split())) < limit
+
+
+def _declared_furniture(tree: HtmlElement) -> list[HtmlElement]:
+    """Navigation, banners, footers and asides that declare themselves so, outside articles."""
+    found = []
+    for element in _DECLARED(tree):
+        if element.tag not in ("nav", "footer", "aside") and element.get("role") not in (
+            _CHROME_ROLES
+        ):
+            continue
+        if not any(up.tag == "article" for up in element.iterancestors()):
+            found.append(element)
+    return found
 
 
 def _named_furniture(tree: HtmlElement) -> list[HtmlElement]:
@@ -102,5 +114,5 @@ def _clock_holders(tree: HtmlElement) -> list[HtmlElement]:
 
 def strip_furniture(tree: HtmlElement) -> None:
     """Remove page furniture (see the module docstring) from `tree`, in place."""
-    for element in [*_DECLARED(tree), *_named_furniture(tree), *_clock_holders(tree)]:
+    for element in [*_declared_furniture(tree), *_named_furniture(tree), *_clock_holders(tree)]:
         _drop(element)
