@@ -2,8 +2,11 @@
 
 Each run gets a fresh PostgreSQL schema and a fresh fake outlet (in a separate process, so
 the outlet's own CPU is not counted against this one), starts a scheduler and K workers,
-and times until every article has been checked once.
-Usage: .venv/bin/python bench/bench_workers.py [N]   (default 600; PostgreSQL from
+and times until every article has been checked once. Two figures per run: end to end (from
+starting the processes, so it includes their start-up: imports, connecting, the scheduler's
+first discovery) and steady state (from the first capture to the last), which is what more
+workers can speed up. CPU seconds per process group come from /proc.
+Usage: .venv/bin/python bench/bench_workers.py [N]   (default 1200; PostgreSQL from
 SCRUBWATCH_BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.0.1:5432/test)
 """
 
@@ -16,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
@@ -39,7 +43,40 @@ with FakeOutlet() as outlet:
 """
 
 
-def run(count: int, workers: int) -> float:
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process (and its waited-for children) used so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(field) for field in fields[11:15]) / _TICKS
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds of every PostgreSQL process on this machine (server and backends)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
+                total += cpu_seconds(int(entry.name))
+        except OSError:
+            continue
+    return total
+
+
+@dataclass
+class Run:
+    """One timed run: wall seconds end to end and first-to-last capture, CPU seconds."""
+
+    elapsed: float
+    window: float
+    cpu: dict[str, float]
+
+
+def run(count: int, workers: int) -> Run:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES)
     with admin.begin() as conn:
@@ -67,6 +104,7 @@ def run(count: int, workers: int) -> float:
                 str(config),
             ]
             subprocess.run([*cmd, "watch", base], check=True, capture_output=True)
+            outlet_cpu, postgres_cpu = cpu_seconds(outlet.pid), postgres_cpu_seconds()
             started = time.perf_counter()
             for _ in range(workers):
                 procs.append(
@@ -91,6 +129,13 @@ def run(count: int, workers: int) -> float:
                         break
                 time.sleep(0.2)
             elapsed = time.perf_counter() - started
+            cpu = {f"worker {n + 1}": cpu_seconds(p.pid) for n, p in enumerate(procs[:-1])}
+            cpu["scheduler"] = cpu_seconds(procs[-1].pid)
+            cpu["outlet"] = cpu_seconds(outlet.pid) - outlet_cpu
+            cpu["postgres"] = postgres_cpu_seconds() - postgres_cpu
+            fetched = tables.captures.c.fetched_at
+            with engine.connect() as conn:
+                first, last = conn.execute(select(func.min(fetched), func.max(fetched))).one()
             engine.dispose()
     finally:
         for proc in procs:
@@ -101,18 +146,23 @@ def run(count: int, workers: int) -> float:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
-    return elapsed
+    return Run(elapsed, (last - first).total_seconds(), cpu)
 
 
 def main(count: int) -> None:
-    rates = {}
+    runs = {}
     for workers in (1, 2):
-        elapsed = run(count, workers)
-        rates[workers] = count / elapsed
-        rate = rates[workers]
-        print(f"{workers} worker(s): {count} checks in {elapsed:.1f} s = {rate:.1f} checks/s")
-    print(f"speed-up with 2 workers: {rates[2] / rates[1]:.2f}x")
+        runs[workers] = result = run(count, workers)
+        cpu = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.cpu.items())
+        print(
+            f"{workers} worker(s): {count} checks; end to end {result.elapsed:.1f} s = "
+            f"{count / result.elapsed:.1f} checks/s; steady state {result.window:.1f} s = "
+            f"{count / result.window:.1f} checks/s; CPU s: {cpu}"
+        )
+    end_to_end = runs[1].elapsed / runs[2].elapsed
+    steady = runs[1].window / runs[2].window
+    print(f"speed-up with 2 workers: end to end {end_to_end:.2f}x, steady state {steady:.2f}x")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 600)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1200)

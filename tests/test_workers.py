@@ -185,3 +185,20 @@ def test_crawl_delay_holds_across_workers() -> None:
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(starts) == 6
     assert min(gaps) >= 0.35, gaps
+
+
+def test_a_tick_queues_each_due_article_once_even_when_one_still_waits() -> None:
+    """Checks are queued in one batch; an article whose job still waits is not queued again."""
+    from scrubwatch.workers import WorkerState, defer_checks, opened_app
+
+    async def queue_twice(settings: Settings) -> tuple[int, int, list[int]]:
+        async with opened_app(settings, WorkerState()) as app:
+            first = await defer_checks(app, [1, 2])
+            second = await defer_checks(app, [2, 3])  # 2 is still waiting
+            jobs = await app.job_manager.list_jobs_async(queue="checks")
+            return first, second, sorted(int(job.task_kwargs["article_id"]) for job in jobs)
+
+    with postgres_schema() as db:
+        first, second, queued = asyncio.run(queue_twice(Settings(db=db)))
+    assert (first, second) == (2, 1)
+    assert queued == [1, 2, 3]

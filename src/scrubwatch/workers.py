@@ -128,20 +128,43 @@ async def run_worker(settings: Settings, runner: Runner, *, concurrency: int) ->
     await loop.run_in_executor(runner.services.executor, runner.services.chrome.flush)
 
 
+async def defer_checks(app: procrastinate.App, article_ids: list[int]) -> int:
+    """Queue one check per article; returns how many were queued.
+
+    All in one query (one round trip for a whole tick, where one per job kept the scheduler
+    busy for seconds). Each job carries its article's queueing lock, so an article whose
+    previous job still waits is not queued twice; such a clash rejects the whole batch, which
+    is then queued one job at a time, skipping the articles already waiting.
+    """
+    task = app.tasks[TASK]
+    jobs = []
+    for article_id in article_ids:
+        lock = f"article-{article_id}"
+        deferrer = task.configure(queueing_lock=lock, lock=lock)
+        jobs.append(deferrer.make_new_job(article_id=article_id))
+    if not jobs:
+        return 0
+    try:
+        await app.job_manager.batch_defer_jobs_async(jobs)
+        return len(jobs)
+    except AlreadyEnqueued:
+        pass
+    queued = 0
+    for job in jobs:
+        try:
+            await app.job_manager.defer_job_async(job)
+            queued += 1
+        except AlreadyEnqueued:
+            pass
+    return queued
+
+
 async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
     """Discover new articles, hand out due ones, retry stalled jobs; returns jobs queued."""
     await runner.discover()
     now = runner.clock.now()
     due = runner.store.lease_due(now, now + LEASE, BATCH)
-    task = app.tasks[TASK]
-    queued = 0
-    for article in due:
-        lock = f"article-{article.id}"
-        try:
-            await task.configure(queueing_lock=lock, lock=lock).defer_async(article_id=article.id)
-            queued += 1
-        except AlreadyEnqueued:
-            pass
+    queued = await defer_checks(app, [article.id for article in due if article.id is not None])
     stalled = runner.settings.worker_stalled_seconds
     for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled):
         log.warning("retrying stalled job %s", job.id)
