@@ -16,7 +16,7 @@ STORY = (
 
 def _stripped(html: str) -> str:
     tree = fromstring(html)
-    strip_furniture(tree)
+    strip_furniture(tree, html)
     return " ".join(tree.text_content().split())
 
 
@@ -86,3 +86,13 @@ def test_a_short_article_reads_the_same_with_or_without_banners_ads_and_clocks()
         "<div class='site-clock'>Updated 17 minutes ago</div>",
     ):
         assert extract_document(_short_page(furniture)).paragraphs == plain.paragraphs, furniture
+
+
+def test_a_clock_written_with_non_breaking_spaces_is_found_in_the_page_source() -> None:
+    html = (
+        "<html><body><div class='top'>Updated 12&nbsp;minutes&nbsp;ago</div>"
+        f"<p>{STORY}</p></body></html>"
+    )
+    tree = fromstring(html)
+    strip_furniture(tree, html)
+    assert " ".join(tree.text_content().split()) == STORY
