@@ -28,6 +28,7 @@ from scrubwatch.pipeline import (
     Services,
     check_article,
 )
+from scrubwatch.pipeline.offload import MIN_PASS_ARTICLES, AnalysisPool, default_workers
 from scrubwatch.store import SqlStore
 from scrubwatch.store.warc import WarcArchive
 
@@ -71,12 +72,17 @@ class Runner:
         *,
         clock: Clock | None = None,
         fetcher: Fetcher | None = None,
+        analysis_workers: int | None = None,
     ) -> None:
+        """`analysis_workers`: worker processes for page analysis on big passes (default:
+        one per spare core, at most two; 0: none, everything in the processing thread)."""
         self.settings = settings
         self.store = store
         self.clock = clock or SystemClock()
         self._fetcher = fetcher
         self._services: Services | None = None
+        workers = default_workers() if analysis_workers is None else analysis_workers
+        self.analysis = AnalysisPool(workers) if workers > 0 else None
 
     async def __aenter__(self) -> Runner:
         fetcher = self._fetcher or Fetcher(self.settings)
@@ -100,6 +106,8 @@ class Runner:
     ) -> None:
         services = self.services
         services.executor.shutdown(wait=True)
+        if self.analysis is not None:
+            await self.analysis.close()
         services.archive.close()
         await services.fetcher.aclose()
 
@@ -154,9 +162,17 @@ class Runner:
         *,
         on_result: Callable[[CheckResult], None] | None = None,
         stop: asyncio.Event | None = None,
+        limit: asyncio.Semaphore | None = None,
     ) -> list[CheckResult]:
-        """Check the given articles concurrently; a stop request lets running checks finish."""
-        limit = asyncio.Semaphore(self.settings.concurrency)
+        """Check the given articles concurrently; a stop request lets running checks finish.
+
+        `limit` bounds the checks in flight (default: `concurrency`), shared by calls that
+        run at once. For a batch of `MIN_PASS_ARTICLES` or more, pages are analysed in a
+        worker process where there is a spare core (until the end of the pass).
+        """
+        if self.analysis is not None and len(articles) >= MIN_PASS_ARTICLES:
+            self.services.pages = self.analysis
+        limit = limit or asyncio.Semaphore(self.settings.concurrency)
         results: list[CheckResult] = []
 
         async def one(article: Article) -> None:
@@ -180,19 +196,52 @@ class Runner:
         on_result: Callable[[CheckResult], None] | None = None,
         stop: asyncio.Event | None = None,
     ) -> PassReport:
-        """One pass: discover new articles, then check what is due (or everything)."""
-        report = PassReport(new_articles=await self.discover(force=force_discovery))
-        due = [
+        """One pass: discover new articles and check what is due (or everything).
+
+        The articles already due are checked while discovery reads the outlets' sources,
+        then the articles it found: a slow feed or a big sitemap does not hold up the checks.
+        `on_due` hears the number of checks to do, and again when discovery adds some.
+        """
+        limit = asyncio.Semaphore(self.settings.concurrency)
+        due = self._due(all_articles)
+        if on_due is not None:
+            on_due(len(due))
+        report = PassReport()
+
+        async def discover_then_check() -> list[CheckResult]:
+            report.new_articles = await self.discover(force=force_discovery)
+            taken = {a.id for a in due}
+            found = [a for a in self._due(all_articles) if a.id not in taken]
+            if found and on_due is not None:
+                on_due(len(due) + len(found))
+            return await self.check(found, on_result=on_result, stop=stop, limit=limit)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                known = group.create_task(
+                    self.check(due, on_result=on_result, stop=stop, limit=limit)
+                )
+                found = group.create_task(discover_then_check())
+        finally:
+            await self._stop_analysis_workers()
+        report.results = [*known.result(), *found.result()]
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.services.executor, self.services.chrome.flush)
+        return report
+
+    async def _stop_analysis_workers(self) -> None:
+        """Between passes no worker process idles on memory: the next big pass starts one."""
+        pool, self.services.pages = self.services.pages, None
+        if pool is not None:
+            await pool.close()
+
+    def _due(self, all_articles: bool) -> list[Article]:
+        """The articles to check now (every watched one with `all_articles`)."""
+        return [
             article
             for article in self.store.articles(due_at=None if all_articles else self.clock.now())
             if article.state not in (ArticleState.DUPLICATE, ArticleState.UNWATCHED)
         ]
-        if on_due is not None:
-            on_due(len(due))
-        report.results = await self.check(due, on_result=on_result, stop=stop)
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self.services.executor, self.services.chrome.flush)
-        return report
 
     async def alert(self) -> DeliveryReport:
         """Queue alerts for new changes and send what is due (own HTTP client, short timeouts:

@@ -5,22 +5,29 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from scrubwatch.deletion import classify_gone
 from scrubwatch.errors import FetchError
-from scrubwatch.extract import extract_document
-from scrubwatch.extract.fastpath import FastHint, make_hint, unchanged
+from scrubwatch.extract.fastpath import FastHint, unchanged
 from scrubwatch.fetch import Response
-from scrubwatch.model import Article, ArticleState, Capture, CaptureOutcome, Document, WarcRef
+from scrubwatch.model import (
+    Article,
+    ArticleState,
+    Capture,
+    CaptureOutcome,
+    Document,
+    Version,
+    WarcRef,
+)
+from scrubwatch.pipeline.analysis import Analysis, Page, analyse
+from scrubwatch.pipeline.offload import WorkerDied
 from scrubwatch.pipeline.record import record_document, record_failure, record_gone, save
 from scrubwatch.pipeline.services import CheckResult, Services
 from scrubwatch.store.warc import payload_digest
 
 T = TypeVar("T")
-PAGE_TYPES = ("html", "xml")  # content types extraction is attempted on
 
 
 async def check_article(
@@ -52,7 +59,31 @@ async def check_article(
     probe = None
     if response.status == 200 and article.latest_version:
         probe = await services.probes.document_for(article.url)
-    return await _in_thread(services, _process, services, article, blank, response, probe)
+    pool = services.pages
+    step = await _in_thread(
+        services, _process, services, article, blank, response, probe, pool is not None
+    )
+    if isinstance(step, CheckResult):
+        return step
+    assert pool is not None
+    if not pool.ready():  # the worker is still starting: do not wait for it
+        return await _in_thread(services, _analyse_and_conclude, services, article, step)
+    try:
+        analysis = await pool.analyse(step.page)
+    except WorkerDied as exc:
+        return await _in_thread(
+            services, record_failure, services, article, fetched_at, str(exc), step.capture
+        )
+    return await _in_thread(services, _conclude, services, article, step, analysis)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A check archived and waiting for its page's analysis in a worker process."""
+
+    capture: Capture
+    previous: Version | None
+    page: Page
 
 
 async def _in_thread(services: Services, func: Callable[..., T], *args: Any) -> T:
@@ -66,11 +97,14 @@ def _process(
     blank: Capture,
     response: Response,
     probe: Document | None,
-) -> CheckResult:
-    """The synchronous part of a check: runs in the processing thread."""
+    offload: bool,
+) -> CheckResult | _Pending:
+    """The synchronous part of a check: runs in the processing thread.
+
+    With `offload`, a page that needs extraction is handed back, for a worker process.
+    """
     assert article.id is not None
-    fetched_at = blank.fetched_at
-    warc, sha = _archive(services, response, fetched_at)
+    warc, sha = _archive(services, response, blank.fetched_at)
     capture = replace(
         blank,
         final_url=response.final_url,
@@ -89,25 +123,38 @@ def _process(
         return replace(save(services, article, unchanged, ArticleState.LIVE), fast_path=fast)
     store = services.store
     previous = store.version(article.id, article.latest_version) if article.latest_version else None
-    document = _extract(response)
-    gone = classify_gone(
-        response.status,
-        article.url,
-        response.final_url,
-        document,
-        previous.document if previous else None,
+    page = Page(
+        status=response.status,
+        url=article.url,
+        final_url=response.final_url,
+        body=response.body,
+        content_type=response.content_type,
+        previous=previous.document if previous else None,
         probe=probe,
     )
-    if gone is not None:
-        return record_gone(services, article, capture, previous, *gone)
-    error = _unusable(response, document)
-    if error is not None or document is None:
-        return record_failure(services, article, fetched_at, error or "no document", capture)
+    pending = _Pending(capture, previous, page)
+    if offload and page.extractable:
+        return pending
+    return _analyse_and_conclude(services, article, pending)
+
+
+def _analyse_and_conclude(services: Services, article: Article, pending: _Pending) -> CheckResult:
+    return _conclude(services, article, pending, analyse(pending.page))
+
+
+def _conclude(
+    services: Services, article: Article, pending: _Pending, analysis: Analysis
+) -> CheckResult:
+    """Record what the analysed page showed: runs in the processing thread."""
+    capture, previous = pending.capture, pending.previous
+    if analysis.gone is not None:
+        return record_gone(services, article, capture, previous, *analysis.gone)
+    document = analysis.document
+    if analysis.error is not None or document is None:
+        error = analysis.error or "no document"
+        return record_failure(services, article, capture.fetched_at, error, capture)
     services.chrome.observe(article.outlet_host, article.url, document)
-    hint = make_hint(response.body, response.content_type, document)
-    return record_document(
-        services, article, capture, previous, document, hint.to_json() if hint else None
-    )
+    return record_document(services, article, capture, previous, document, analysis.hint)
 
 
 def _fast_unchanged(article: Article, response: Response) -> bool:
@@ -119,17 +166,6 @@ def _fast_unchanged(article: Article, response: Response) -> bool:
     except ValueError:
         return False
     return unchanged(response.body, response.content_type, hint)
-
-
-def _unusable(response: Response, document: Document | None) -> str | None:
-    """Why a response that is not a deletion cannot be compared, or None."""
-    if response.status != 200:
-        return f"HTTP {response.status}"
-    if document is None:
-        return f"not an HTML page ({response.content_type or 'no content type'})"
-    if document.is_empty:
-        return "no article text found"
-    return None
 
 
 def _archive(services: Services, response: Response, fetched_at: datetime) -> tuple[WarcRef, str]:
@@ -161,10 +197,3 @@ def _archive(services: Services, response: Response, fetched_at: datetime) -> tu
             body=response.body,
         )
     return ref, sha
-
-
-def _extract(response: Response) -> Document | None:
-    content_type = (response.content_type or "text/html").lower()
-    if response.status != 200 or not any(kind in content_type for kind in PAGE_TYPES):
-        return None
-    return extract_document(response.body, response.final_url, response.content_type)

@@ -11,6 +11,7 @@ from scrubwatch.config import Settings
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, Capture, Change
 from scrubwatch.pipeline.chrome import ChromeModels
+from scrubwatch.pipeline.offload import AnalysisPool
 from scrubwatch.pipeline.probe import NotFoundProbes
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
@@ -29,6 +30,7 @@ class Services:
     probes: NotFoundProbes
     chrome: ChromeModels
     rng: random.Random = field(default_factory=random.Random)
+    pages: AnalysisPool | None = None  # worker processes for page analysis (big passes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,26 +65,35 @@ def article_from_row(row: Row[Any]) -> Article:
     )
 
 
+# The write statements of a check are built once: building one per call (coercing every
+# value into a bind parameter, then computing its cache key) cost more than running it.
+_INSERT_CAPTURE = insert(t.captures)
+_INSERT_VERSION = insert(t.versions)
+_INSERT_CHANGE = insert(t.changes)
+
+
 def insert_capture(conn: Connection, cap: Capture, version: int | None) -> int:
+    warc = cap.warc
     result = conn.execute(
-        insert(t.captures).values(
-            article_id=cap.article_id,
-            fetched_at=cap.fetched_at,
-            url=cap.url,
-            outcome=cap.outcome.value,
-            final_url=cap.final_url,
-            status=cap.status,
-            redirects=list(cap.redirects),
-            headers=[list(h) for h in cap.headers],
-            body_sha256=cap.body_sha256,
-            body_size=cap.body_size,
-            warc_file=cap.warc.filename if cap.warc else None,
-            warc_offset=cap.warc.offset if cap.warc else None,
-            warc_length=cap.warc.length if cap.warc else None,
-            error=cap.error,
-            version=version,
-            idempotency_key=cap.idempotency_key,
-        )
+        _INSERT_CAPTURE,
+        {
+            "article_id": cap.article_id,
+            "fetched_at": cap.fetched_at,
+            "url": cap.url,
+            "outcome": cap.outcome.value,
+            "final_url": cap.final_url,
+            "status": cap.status,
+            "redirects": list(cap.redirects),
+            "headers": [list(h) for h in cap.headers],
+            "body_sha256": cap.body_sha256,
+            "body_size": cap.body_size,
+            "warc_file": warc.filename if warc else None,
+            "warc_offset": warc.offset if warc else None,
+            "warc_length": warc.length if warc else None,
+            "error": cap.error,
+            "version": version,
+            "idempotency_key": cap.idempotency_key,
+        },
     )
     key = result.inserted_primary_key
     assert key is not None
@@ -95,20 +104,21 @@ def insert_version(
     conn: Connection, article_id: int, number: int, doc: Document, cap: Capture, capture_id: int
 ) -> None:
     conn.execute(
-        insert(t.versions).values(
-            article_id=article_id,
-            number=number,
-            first_seen=cap.fetched_at,
-            capture_id=capture_id,
-            fingerprint=doc.fingerprint(),
-            title=doc.title,
-            byline=doc.byline,
-            published=doc.published,
-            updated=doc.updated,
-            language=doc.language,
-            canonical_url=doc.canonical_url,
-            paragraphs=list(doc.paragraphs),
-        )
+        _INSERT_VERSION,
+        {
+            "article_id": article_id,
+            "number": number,
+            "first_seen": cap.fetched_at,
+            "capture_id": capture_id,
+            "fingerprint": doc.fingerprint(),
+            "title": doc.title,
+            "byline": doc.byline,
+            "published": doc.published,
+            "updated": doc.updated,
+            "language": doc.language,
+            "canonical_url": doc.canonical_url,
+            "paragraphs": list(doc.paragraphs),
+        },
     )
 
 
@@ -122,19 +132,20 @@ def insert_change(
     if change.extra:
         details["extra"] = dict(change.extra)
     conn.execute(
-        insert(t.changes).values(
-            article_id=article_id,
-            capture_id=capture_id,
-            detected_at=change.detected_at,
-            kind=change.kind.value,
-            severity=change.severity.value if change.severity else None,
-            deletion=change.deletion.value if change.deletion else None,
-            from_version=change.from_version,
-            to_version=to_version,
-            redirect_to=change.redirect_to,
-            summary=change.summary,
-            details=details,
-        )
+        _INSERT_CHANGE,
+        {
+            "article_id": article_id,
+            "capture_id": capture_id,
+            "detected_at": change.detected_at,
+            "kind": change.kind.value,
+            "severity": change.severity.value if change.severity else None,
+            "deletion": change.deletion.value if change.deletion else None,
+            "from_version": change.from_version,
+            "to_version": to_version,
+            "redirect_to": change.redirect_to,
+            "summary": change.summary,
+            "details": details,
+        },
     )
 
 

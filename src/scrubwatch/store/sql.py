@@ -27,6 +27,7 @@ from scrubwatch.model import (
     WarcRef,
 )
 from scrubwatch.store import schema as t
+from scrubwatch.store import statements as q
 from scrubwatch.store.alerts import StoreAlerts
 from scrubwatch.store.engine import create_db_engine, migrate
 from scrubwatch.store.interface import CheckRecord, StoredBody
@@ -239,14 +240,10 @@ class SqlStore(StoreReads, StoreAlerts):
         assert art.id is not None
         with self._write() as conn:
             if cap.idempotency_key is not None:
-                done = conn.execute(
-                    select(t.captures).where(t.captures.c.idempotency_key == cap.idempotency_key)
-                ).first()
+                done = conn.execute(q.CAPTURE_BY_KEY, {"key": cap.idempotency_key}).first()
                 if done is not None:  # a retry of a check that was already recorded
                     return capture_from_row(done)
-            latest = conn.execute(
-                select(t.articles.c.latest_version).where(t.articles.c.id == art.id)
-            ).scalar_one()
+            latest = conn.execute(q.LATEST_VERSION, {"article": art.id}).scalar_one()
             shown = latest if cap.outcome == CaptureOutcome.UNCHANGED else None
             number = None
             if record.new_document is not None:
@@ -259,33 +256,14 @@ class SqlStore(StoreReads, StoreAlerts):
                 insert_version(conn, art.id, number, record.new_document, cap, capture_id)
             if record.change is not None:
                 insert_change(conn, art.id, record.change, capture_id, number)
-            conn.execute(
-                update(t.articles)
-                .where(t.articles.c.id == art.id)
-                .values(
-                    state=record.state.value,
-                    last_checked_at=cap.fetched_at,
-                    next_check_at=record.next_check_at,
-                    latest_version=number if number is not None else latest,
-                    consecutive_failures=(
-                        art.consecutive_failures + 1 if cap.outcome == CaptureOutcome.FAILED else 0
-                    ),
-                    check_count=t.articles.c.check_count + 1,
-                    **({"fast_hint": record.fast_hint} if record.replace_fast_hint else {}),
-                    **({"last_change_at": cap.fetched_at} if record.change else {}),
-                )
-            )
+            if number is not None:
+                latest = number
+            conn.execute(q.CHECKED, _checked_values(record, latest))
         return replace(cap, id=capture_id, version=shown)
 
     def first_body(self, sha256: str) -> StoredBody | None:
-        query = (
-            select(t.captures)
-            .where(t.captures.c.body_sha256 == sha256, t.captures.c.warc_file.is_not(None))
-            .order_by(t.captures.c.id)
-            .limit(1)
-        )
         with self._read() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(q.FIRST_BODY, {"sha256": sha256}).first()
         if row is None:
             return None
         return StoredBody(
@@ -296,41 +274,17 @@ class SqlStore(StoreReads, StoreAlerts):
 
     def validators(self, article_id: int) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the article's latest 200 answer, for a conditional GET."""
-        query = (
-            select(t.captures.c.headers)
-            .where(t.captures.c.article_id == article_id, t.captures.c.status == 200)
-            .order_by(t.captures.c.id.desc())
-            .limit(1)
-        )
         with self._read() as conn:
-            headers = conn.execute(query).scalar()
+            headers = conn.execute(q.LATEST_200_HEADERS, {"article": article_id}).scalar()
         found = {str(k).lower(): str(v) for k, v in headers or ()}
         return found.get("etag"), found.get("last-modified")
 
     def failing_since(self, article_id: int) -> datetime | None:
         """When the current run of failed captures began (None when the last one succeeded)."""
-        last_ok = (
-            select(t.captures.c.id)
-            .where(
-                t.captures.c.article_id == article_id,
-                t.captures.c.outcome != CaptureOutcome.FAILED.value,
-            )
-            .order_by(t.captures.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        query = (
-            select(t.captures.c.fetched_at)
-            .where(
-                t.captures.c.article_id == article_id,
-                t.captures.c.outcome == CaptureOutcome.FAILED.value,
-                t.captures.c.id > func.coalesce(last_ok, 0),
-            )
-            .order_by(t.captures.c.id)
-            .limit(1)
-        )
         with self._read() as conn:
-            moment: datetime | None = conn.execute(query).scalar()
+            moment: datetime | None = conn.execute(
+                q.FAILING_SINCE, {"article": article_id}
+            ).scalar()
         return moment
 
     def captures(self, article_id: int) -> list[Capture]:
@@ -341,11 +295,8 @@ class SqlStore(StoreReads, StoreAlerts):
     # -- versions and changes --------------------------------------------------------------
 
     def version(self, article_id: int, number: int) -> Version | None:
-        query = select(t.versions).where(
-            t.versions.c.article_id == article_id, t.versions.c.number == number
-        )
         with self._read() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(q.VERSION, {"article": article_id, "number": number}).first()
         return version_from_row(row) if row else None
 
     def versions(self, article_id: int) -> list[Version]:
@@ -354,24 +305,15 @@ class SqlStore(StoreReads, StoreAlerts):
             return [version_from_row(r) for r in conn.execute(query.order_by(t.versions.c.number))]
 
     def version_by_fingerprint(self, article_id: int, fingerprint: str) -> Version | None:
-        query = (
-            select(t.versions)
-            .where(t.versions.c.article_id == article_id, t.versions.c.fingerprint == fingerprint)
-            .order_by(t.versions.c.number)
-            .limit(1)
-        )
+        params = {"article": article_id, "fingerprint": fingerprint}
         with self._read() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(q.VERSION_BY_FINGERPRINT, params).first()
         return version_from_row(row) if row else None
 
     def change_exists(self, article_id: int, from_version: int, to_version: int) -> bool:
-        query = select(t.changes.c.id).where(
-            t.changes.c.article_id == article_id,
-            t.changes.c.from_version == from_version,
-            t.changes.c.to_version == to_version,
-        )
+        params = {"article": article_id, "from_version": from_version, "to_version": to_version}
         with self._read() as conn:
-            return conn.execute(query.limit(1)).first() is not None
+            return conn.execute(q.CHANGE_EXISTS, params).first() is not None
 
     def changes(
         self,
@@ -461,3 +403,22 @@ def _resume(conn: Connection, urls: Sequence[str], now: datetime) -> None:
 
 def _union(existing: Sequence[str] | None, new: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*(existing or []), *new]))
+
+
+def _checked_values(record: CheckRecord, latest: int | None) -> dict[str, object]:
+    """The article row's new values after a check (for `statements.CHECKED`)."""
+    art, cap = record.article, record.capture
+    failed = cap.outcome == CaptureOutcome.FAILED
+    values: dict[str, object] = {
+        "article": art.id,
+        "state": record.state.value,
+        "last_checked_at": cap.fetched_at,
+        "next_check_at": record.next_check_at,
+        "latest_version": latest,
+        "consecutive_failures": art.consecutive_failures + 1 if failed else 0,
+    }
+    if record.replace_fast_hint:
+        values["fast_hint"] = record.fast_hint
+    if record.change is not None:
+        values["last_change_at"] = cap.fetched_at
+    return values

@@ -1,0 +1,75 @@
+"""What a fetched page shows: its article, whether it is gone, and its fast re-check hint.
+
+This is the CPU-heavy, pure part of a check (extraction with trafilatura, the soft-404 tests,
+the hint's second parse), kept apart so that it can run in a worker process (`offload`):
+in the processing thread it holds the GIL for milliseconds per page and serialises with
+fetching, archiving and database writes. Everything in and out is picklable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrubwatch.deletion import classify_gone
+from scrubwatch.extract import extract_document
+from scrubwatch.extract.fastpath import make_hint
+from scrubwatch.model import DeletionKind, Document
+
+PAGE_TYPES = ("html", "xml")  # content types extraction is attempted on
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What analysis needs to know about one response."""
+
+    status: int
+    url: str  # as requested: the article's URL
+    final_url: str  # after redirects
+    body: bytes
+    content_type: str | None
+    previous: Document | None = None  # the article's latest version, if any
+    probe: Document | None = None  # the host's page for a surely-missing URL (soft 404s)
+
+    @property
+    def extractable(self) -> bool:
+        """Whether full extraction runs on this page (the costly case worth offloading)."""
+        content_type = (self.content_type or "text/html").lower()
+        return self.status == 200 and any(kind in content_type for kind in PAGE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The verdict on a page: gone (how, and where to), or the document it shows."""
+
+    document: Document | None
+    gone: tuple[DeletionKind, str | None] | None
+    hint: dict[str, object] | None  # the fast re-check hint of a usable document
+    error: str | None  # why a page that is not gone cannot be compared
+
+
+def analyse(page: Page) -> Analysis:
+    """Extract, judge deletion, and pin the article for fast re-checks."""
+    document = None
+    if page.extractable:
+        document = extract_document(page.body, page.final_url, page.content_type)
+    gone = classify_gone(
+        page.status, page.url, page.final_url, document, page.previous, probe=page.probe
+    )
+    if gone is not None:
+        return Analysis(document, gone, None, None)
+    error = _unusable(page, document)
+    if error is not None or document is None:
+        return Analysis(document, None, None, error or "no document")
+    hint = make_hint(page.body, page.content_type, document)
+    return Analysis(document, None, hint.to_json() if hint else None, None)
+
+
+def _unusable(page: Page, document: Document | None) -> str | None:
+    """Why a response that is not a deletion cannot be compared, or None."""
+    if page.status != 200:
+        return f"HTTP {page.status}"
+    if document is None:
+        return f"not an HTML page ({page.content_type or 'no content type'})"
+    if document.is_empty:
+        return "no article text found"
+    return None

@@ -1,0 +1,43 @@
+"""One pass of the runner: the articles already due and those discovery finds on the way are
+all checked, once each, and the progress total follows discovery."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from articles import BYLINE, OTHER, OTHER_TITLE, PARAGRAPHS, TITLE
+from scrubwatch.config import Settings
+from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.model import CaptureOutcome
+from scrubwatch.runner import PassReport, Runner
+from scrubwatch.store import open_store
+
+
+def test_a_pass_checks_due_articles_and_those_discovery_finds(
+    tmp_path: Path, outlet: FakeOutlet
+) -> None:
+    outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
+    outlet.publish("baku-port", OTHER_TITLE, OTHER, byline=BYLINE)
+    settings = Settings(data_dir=tmp_path / "data")
+    store = open_store(settings)
+    totals: list[int] = []
+
+    async def go() -> tuple[PassReport, PassReport]:
+        async with Runner(settings, store) as runner:
+            await runner.watch(outlet.base_url)
+            outlet.publish("caspian-ferry", f"{TITLE}: the ferry", PARAGRAPHS, byline=BYLINE)
+            first = await runner.check_pass(all_articles=True, on_due=totals.append)
+            second = await runner.check_pass(all_articles=True)  # nothing new to discover
+            return first, second
+
+    first, second = asyncio.run(go())
+    assert totals == [2, 3]  # the due articles, then with the one discovery found
+    assert (first.new_articles, first.checked, first.failed) == (1, 3, 0)
+    assert (second.new_articles, second.checked) == (0, 3)
+    for slug in ("aliyev-beijing", "baku-port", "caspian-ferry"):
+        article = store.article(outlet.url(slug))
+        assert article is not None and article.id is not None
+        outcomes = [c.outcome for c in store.captures(article.id)]
+        assert outcomes[0] == CaptureOutcome.NEW_VERSION and len(outcomes) == 2
+    store.close()

@@ -1,0 +1,97 @@
+"""The reads a check makes before it writes, on real SQLite and PostgreSQL databases:
+conditional-GET validators, the start of a run of failures, a version by fingerprint, and
+whether a transition was already reported (flip-flops)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from databases import database_url
+from scrubwatch.model import (
+    Article,
+    ArticleState,
+    Capture,
+    CaptureOutcome,
+    Change,
+    ChangeKind,
+    Document,
+    Outlet,
+)
+from scrubwatch.store import CheckRecord, SqlStore
+
+T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
+URL = "https://news.example/a/zangezur"
+V1 = Document(title="Headline", paragraphs=("One.", "Two."))
+V2 = Document(title="Headline", paragraphs=("One.",))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    with database_url(request.param, tmp_path) as url:
+        opened = SqlStore.open(url)
+        yield opened
+        opened.close()
+
+
+def _record(
+    store: SqlStore,
+    hours: int,
+    outcome: CaptureOutcome,
+    *,
+    document: Document | None = None,
+    change: Change | None = None,
+    status: int | None = 200,
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Article:
+    article = store.article(URL)
+    assert article is not None and article.id is not None
+    at = T0 + timedelta(hours=hours)
+    capture = Capture(article.id, at, URL, outcome, status=status, headers=headers)
+    state = ArticleState.LIVE if article.latest_version or document else article.state
+    record = CheckRecord(article, capture, state, at + timedelta(hours=1), document, change)
+    store.record_check(record)
+    return article
+
+
+def _edit(hours: int) -> Change:
+    return Change(
+        url=URL,
+        outlet="news.example",
+        detected_at=T0 + timedelta(hours=hours),
+        kind=ChangeKind.EDITED,
+        from_version=1,
+        to_version=None,
+        summary="1 sentence removed",
+    )
+
+
+def test_the_reads_of_a_check_see_what_earlier_checks_wrote(store: SqlStore) -> None:
+    store.upsert_outlet(Outlet(host="news.example", homepage="https://news.example/"), T0)
+    [article] = store.add_articles("news.example", [URL], "feed", T0)
+    assert article.id is not None
+    assert store.validators(article.id) == (None, None)
+    assert store.failing_since(article.id) is None
+
+    _record(store, 0, CaptureOutcome.FAILED, status=None)
+    validators = (("ETag", '"v1"'), ("last-modified", "Mon, 21 Apr 2025 09:00:00 GMT"))
+    _record(store, 1, CaptureOutcome.NEW_VERSION, document=V1, headers=validators)
+    assert store.failing_since(article.id) is None  # the failure before a success is over
+    _record(store, 2, CaptureOutcome.NEW_VERSION, document=V2, change=_edit(2))
+    _record(store, 3, CaptureOutcome.FAILED, status=503, headers=(("ETag", '"error"'),))
+    _record(store, 4, CaptureOutcome.FAILED, status=None)
+
+    assert store.failing_since(article.id) == T0 + timedelta(hours=3)
+    # The latest 200 answer gave no validators: none are sent, the earlier ones are stale.
+    assert store.validators(article.id) == (None, None)
+    _record(store, 5, CaptureOutcome.UNCHANGED, headers=(("Etag", '"v2"'),))
+    assert store.validators(article.id) == ('"v2"', None)
+
+    found = store.version_by_fingerprint(article.id, V1.fingerprint())
+    assert found is not None and found.number == 1 and found.document == V1
+    assert store.version_by_fingerprint(article.id, "0" * 64) is None
+    assert store.change_exists(article.id, 1, 2)
+    assert not store.change_exists(article.id, 2, 1)
