@@ -2,9 +2,10 @@
 
 Pure: bytes in, a `Document` out, no I/O. The page is decoded once (`charset`), parsed once
 with lxml, and that one tree is handed to trafilatura (body), to trafilatura's metadata
-readers and htmldate (byline, published date; one date pass), and read directly for the
-headline, language, updated date and canonical URL (`metadata`); `body` turns trafilatura's
-output into paragraphs.
+readers and htmldate (byline, published date; one date pass) and read directly for the
+headline, language, updated date and canonical URL (`metadata`). Then the same tree loses
+its page furniture (`furniture`: menus, consent banners, ad slots, clocks) and goes to
+trafilatura for the body; `body` turns trafilatura's output into paragraphs.
 
 Two promises the rest of scrubwatch relies on:
 - Stability: page chrome (menus, "most read" lists, clocks, ads, banners, footers) never
