@@ -108,9 +108,10 @@ def _clock_holders(tree: HtmlElement) -> list[HtmlElement]:
             holder = holder.getparent()
         if holder is None or holder.tag in ("body", "html", "script", "style"):
             continue
-        if len(text) > _MAX_CLOCK_CHARS or not _short(holder, _MAX_CLOCK_CHARS):
+        if len(text) > _MAX_CLOCK_CHARS:
             continue
-        if RELATIVE_CLOCK.fullmatch(" ".join(holder.text_content().split())):
+        whole = " ".join(holder.text_content().split())
+        if len(whole) < _MAX_CLOCK_CHARS and RELATIVE_CLOCK.fullmatch(whole):
             holders.append(holder)
     return holders
 
