@@ -1,11 +1,12 @@
 """Extraction: the bytes of one capture to the article they show (a `Document`).
 
-Pure: bytes in, a `Document` out, no I/O. The page is decoded once (`charset`), parsed once
-with lxml, and that one tree is handed to trafilatura (body), to trafilatura's metadata
-readers and htmldate (byline, published date; one date pass) and read directly for the
-headline, language, updated date and canonical URL (`metadata`). Then the same tree loses
-its page furniture (`furniture`: menus, consent banners, ad slots, clocks) and goes to
-trafilatura for the body; `body` turns trafilatura's output into paragraphs.
+Pure: bytes in, a `Document` out, no I/O. The page is decoded once (`charset`) and parsed
+once with lxml (`parsing`). That one tree is first read whole for what the page declares:
+headline, declared byline, dates (htmldate, one pass), language and canonical URL
+(`metadata`). Then it loses its page furniture (`furniture`: menus, sidebars, footers,
+consent banners, ad slots, clocks), and what is left is searched for a printed byline
+(`byline`) and handed to trafilatura for the body; `body` turns trafilatura's output into
+paragraphs.
 
 Two promises the rest of scrubwatch relies on:
 - Stability: page chrome (menus, "most read" lists, clocks, ads, banners, footers) never
@@ -22,13 +23,13 @@ from typing import TypeVar
 
 import trafilatura
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
-from trafilatura.utils import load_html
 
 from scrubwatch.extract import metadata
 from scrubwatch.extract.body import paragraphs_from
 from scrubwatch.extract.charset import decode_html
 from scrubwatch.extract.furniture import strip_furniture
 from scrubwatch.extract.listing import looks_like_listing
+from scrubwatch.extract.parsing import parse_html
 from scrubwatch.model import Document
 
 __all__ = ["decode_html", "extract_document"]
@@ -50,14 +51,6 @@ def _guarded(what: str, default: T, step: Callable[[], T]) -> T:
     except Exception:
         log.warning("extraction step %r failed; continuing without it", what, exc_info=True)
         return default
-
-
-def _parse(text: str) -> HtmlElement | None:
-    """One lxml tree, parsed exactly as trafilatura would parse the same text itself."""
-    if not text.strip():
-        return None
-    tree = load_html(text)
-    return tree if isinstance(tree, HtmlElement) else None
 
 
 # Below this many characters, trafilatura's main extractor may have missed the story, and
@@ -107,27 +100,29 @@ def extract_document(
     URL absolute; `content_type` is the response's Content-Type header, for its charset.
     """
     text = _guarded("decode", "", lambda: decode_html(body, content_type))
-    tree = _guarded("parse", None, lambda: _parse(text))
+    tree = _guarded("parse", None, lambda: parse_html(text))
     if tree is None:
         return Document()
     # Everything read from the whole page first: strip_furniture then changes the tree.
+    metas: metadata.Metas = _guarded("metas", {}, lambda: metadata.page_metas(tree))
     credits = _guarded("credits", _NO_CREDITS, lambda: metadata.credits(tree))
     date_url = credits.url or url
     published = _guarded("published", None, lambda: metadata.published_date(tree, date_url))
-    title = _guarded("title", None, lambda: metadata.extract_title(tree)) or credits.title
-    updated = _guarded("updated", None, lambda: metadata.updated_date(tree, published))
-    canonical = _guarded("canonical", None, lambda: metadata.canonical_url(tree, url))
-    declared = _guarded("language", None, lambda: metadata.declared_language(tree))
+    title = _guarded("title", None, lambda: metadata.extract_title(tree, metas)) or credits.title
+    updated = _guarded("updated", None, lambda: metadata.updated_date(tree, published, metas))
+    canonical = _guarded("canonical", None, lambda: metadata.canonical_url(tree, url, metas))
+    declared = _guarded("language", None, lambda: metadata.declared_language(tree, metas))
     _guarded("furniture", None, lambda: strip_furniture(tree, text))
+    byline = credits.byline or _guarded("byline", None, lambda: metadata.printed_byline(tree))
     found = _guarded("body", None, lambda: _trafilatura(tree, url))
     paragraphs: tuple[str, ...] = ()
     if found is not None:
         paragraphs = _guarded("paragraphs", (), lambda: paragraphs_from(found.body, title))
-    if _guarded("listing", False, lambda: looks_like_listing(tree, paragraphs)):
+    if _guarded("listing", False, lambda: looks_like_listing(tree, paragraphs, metas)):
         paragraphs = ()
     return Document(
         title=title,
-        byline=credits.byline,
+        byline=byline,
         published=published,
         updated=updated,
         language=declared or _detected_language(paragraphs),

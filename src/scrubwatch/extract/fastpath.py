@@ -118,16 +118,14 @@ def _tokens(node: LexborNode) -> Iterator[str]:
         if tag == "-text":
             yield _SPACE.sub(" ", child.text_content or "")
         elif tag not in _SKIP and not tag.startswith("-"):
-            yield f"<{tag}.{child.attributes.get('class') or ''}"
+            yield f"<{tag}.{child.attrs.get('class') or ''}"
             stack.append(child.iter(include_text=True))
 
 
 def _region_sha(node: LexborNode) -> str:
-    digest = hashlib.sha256()
-    for token in _tokens(node):
-        digest.update(token.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()
+    """Hash of the region's tokens, each followed by a unit separator (one update: cheaper)."""
+    tokens = "\x1f".join(_tokens(node)) + "\x1f"
+    return hashlib.sha256(tokens.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _context_sha(tree: LexborHTMLParser) -> str:

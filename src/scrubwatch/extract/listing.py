@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
-from scrubwatch.extract.metadata import clean_text, meta_content
+from scrubwatch.extract.metadata import Metas, clean_text, meta_content
 
 _SOURCE_CLIMB = 3
 _KEY_CHARS = 80
@@ -62,19 +62,29 @@ def _longer_than(text: str, limit: int) -> bool:
     return visible > limit or len(clean_text(text)) > limit
 
 
-def _is_teaser(element: HtmlElement) -> bool:
-    """True when the element sits in a small box with one linked headline (a teaser)."""
+def _is_teaser(element: HtmlElement, boxes: dict[HtmlElement, bool | None]) -> bool:
+    """True when the element sits in a small box with one linked headline (a teaser).
+
+    `boxes` remembers each box's verdict (True: a teaser box; False: too big to be one;
+    None: neither, look higher): a story's paragraphs share their boxes.
+    """
     box = element
     for _ in range(_TEASER_DEPTH):
         parent = box.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return False
         box = parent
-        if _longer_than(box.text_content(), _MAX_TEASER_CHARS):
-            return False
-        if len(box.xpath(_LINKED_HEADING)) == 1:
-            return True
+        if box not in boxes:
+            boxes[box] = _teaser_box(box)
+        if boxes[box] is not None:
+            return bool(boxes[box])
     return False
+
+
+def _teaser_box(box: HtmlElement) -> bool | None:
+    if _longer_than(box.text_content(), _MAX_TEASER_CHARS):
+        return False
+    return True if len(box.xpath(_LINKED_HEADING)) == 1 else None
 
 
 def _linked_chars(element: HtmlElement) -> int:
@@ -85,7 +95,7 @@ def _linked_chars(element: HtmlElement) -> int:
     return sum(len(clean_text(link.text_content())) for link in links)
 
 
-def looks_like_listing(tree: HtmlElement, paragraphs: tuple[str, ...]) -> bool:
+def looks_like_listing(tree: HtmlElement, paragraphs: tuple[str, ...], metas: Metas) -> bool:
     """True when the extracted paragraphs are mostly teasers: linked headlines and summaries.
 
     Two signals, either is enough: most paragraphs sit in a small box beside a linked
@@ -94,11 +104,12 @@ def looks_like_listing(tree: HtmlElement, paragraphs: tuple[str, ...]) -> bool:
     """
     if len(paragraphs) < _MIN_TEASERS:
         return False
-    if (meta_content(tree, "og:type") or "").lower() == "article":
+    if (meta_content(metas, "og:type") or "").lower() == "article":
         return False
     sources = _sources(tree, {p[:_KEY_CHARS] for p in paragraphs})
     found = [sources[p[:_KEY_CHARS]] for p in paragraphs if p[:_KEY_CHARS] in sources]
-    teasers = sum(1 for element in found if _is_teaser(element))
+    boxes: dict[HtmlElement, bool | None] = {}
+    teasers = sum(1 for element in found if _is_teaser(element, boxes))
     if teasers >= _MIN_TEASERS and teasers >= _TEASER_SHARE * len(paragraphs):
         return True
     total = sum(len(clean_text(element.text_content())) for element in found)

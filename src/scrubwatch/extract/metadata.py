@@ -19,6 +19,8 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 from rapidfuzz import fuzz
 from trafilatura import metadata as traf_metadata
 
+from scrubwatch.extract.byline import find_byline
+
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·•»/]{1,2}\s+")
 _LANG_CODE = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
 # An <h1> under one of these is the site's logo or a teaser, not the article's headline.
@@ -45,22 +47,34 @@ def clean_text(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def meta_content(tree: HtmlElement, *keys: str) -> str | None:
-    """The content of the first `<meta property|name=KEY>` found, trying keys in order."""
-    found: dict[str, str] = {}
-    wanted = set(keys)
-    # One pass in C over the meta elements beats an XPath per key and attribute.
+Metas = dict[str, str]
+
+
+def page_metas(tree: HtmlElement) -> Metas:
+    """Each `<meta>` key on the page (property, name, itemprop or http-equiv; lower case)
+    with the content of its first non-empty occurrence. Read once per page: a walk over the
+    metas per value wanted cost more than the values did."""
+    found: Metas = {}
     for element in tree.iter("meta"):
+        content = None
         for attr in ("property", "name", "itemprop", "http-equiv"):
             key = (element.get(attr) or "").strip().lower()
-            if key in wanted and key not in found and (text := clean_text(element.get("content"))):
-                found[key] = text
-    return next((found[key] for key in keys if key in found), None)
+            if not key or key in found:
+                continue
+            content = clean_text(element.get("content")) if content is None else content
+            if content:
+                found[key] = content
+    return found
 
 
-def site_name(tree: HtmlElement) -> str | None:
+def meta_content(metas: Metas, *keys: str) -> str | None:
+    """The content of the first of `keys` the page has a `<meta>` for."""
+    return next((metas[key] for key in keys if key in metas), None)
+
+
+def site_name(metas: Metas) -> str | None:
     """The outlet's name as the page declares it (og:site_name), if it does."""
-    return meta_content(tree, "og:site_name", "application-name")
+    return meta_content(metas, "og:site_name", "application-name")
 
 
 def _headings(tree: HtmlElement) -> list[tuple[str, bool]]:
@@ -90,10 +104,10 @@ def strip_site_name(title: str, site: str | None) -> str:
     return title
 
 
-def extract_title(tree: HtmlElement) -> str | None:
+def extract_title(tree: HtmlElement, metas: Metas) -> str | None:
     """The headline: the article's `<h1>`, else og:title, else `<title>` minus the site name."""
-    site = site_name(tree)
-    og_title = meta_content(tree, "og:title", "twitter:title")
+    site = site_name(metas)
+    og_title = meta_content(metas, "og:title", "twitter:title")
     page_title = clean_text(" ".join(tree.xpath("//title[1]//text()")))
     reference = og_title or page_title
     headings = [h for h in _headings(tree) if not site or h[0].casefold() != site.casefold()]
@@ -117,10 +131,10 @@ def _language_code(value: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def declared_language(tree: HtmlElement) -> str | None:
+def declared_language(tree: HtmlElement, metas: Metas) -> str | None:
     """ISO 639-1 code from `<html lang>`, og:locale or a content-language meta."""
     candidates = [*tree.xpath("/html/@lang"), *tree.xpath("/html/@xml:lang")]
-    candidates += [meta_content(tree, "og:locale", "content-language", "language", "dc.language")]
+    candidates += [meta_content(metas, "og:locale", "content-language", "language", "dc.language")]
     for value in candidates:
         if code := _language_code(str(value) if value else None):
             return code
@@ -136,13 +150,13 @@ def detected_language(text: str) -> str | None:
     return _language_code(str(code))
 
 
-def canonical_url(tree: HtmlElement, url: str | None) -> str | None:
+def canonical_url(tree: HtmlElement, url: str | None, metas: Metas) -> str | None:
     """`<link rel=canonical>` or og:url, made absolute against the fetched URL."""
     links = tree.xpath(
         "//link[contains(concat(' ', normalize-space(translate(@rel,"
         " 'CANONICAL', 'canonical')), ' '), ' canonical ')]/@href"
     )
-    for href in [*(str(link) for link in links), meta_content(tree, "og:url")]:
+    for href in [*(str(link) for link in links), meta_content(metas, "og:url")]:
         if not href or not href.strip():
             continue
         absolute = urljoin(url, href.strip()) if url else href.strip()
@@ -151,7 +165,7 @@ def canonical_url(tree: HtmlElement, url: str | None) -> str | None:
     return None
 
 
-def updated_date(tree: HtmlElement, published: str | None) -> str | None:
+def updated_date(tree: HtmlElement, published: str | None, metas: Metas) -> str | None:
     """The last-modified day the page declares, when it is later than the published one.
 
     Only declared markup is read (modified-time metas, `itemprop=dateModified`, JSON-LD
@@ -159,7 +173,7 @@ def updated_date(tree: HtmlElement, published: str | None) -> str | None:
     clock or a sidebar item, which would change on every fetch. Reading it directly also
     spares a second htmldate pass over the page.
     """
-    candidates = [meta_content(tree, *_MODIFIED_METAS)]
+    candidates = [meta_content(metas, *_MODIFIED_METAS)]
     for element in tree.xpath("//*[@itemprop='dateModified']"):
         candidates.append(element.get("content") or element.get("datetime"))
     for script in tree.xpath("//script[@type='application/ld+json']/text()"):
@@ -173,7 +187,7 @@ def updated_date(tree: HtmlElement, published: str | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Credits:
-    """What trafilatura's metadata readers say: headline, byline, the URL the page declares."""
+    """What the page's metadata declares: headline, byline, canonical URL."""
 
     title: str | None
     byline: str | None
@@ -181,22 +195,30 @@ class Credits:
 
 
 def credits(tree: HtmlElement) -> Credits:
-    """Headline, byline and declared URL from trafilatura's metadata readers.
+    """Headline, byline and declared URL from the page's metadata (metas, JSON-LD).
 
     The readers `trafilatura.bare_extraction(with_metadata=True)` chains, minus the ones we
     never use (categories, tags, licence, site name, its title search when the metadata has
-    a title) and minus its date pass: `published_date` runs htmldate once, ourselves.
+    a title) and minus its date pass: `published_date` runs htmldate once, ourselves. A byline
+    printed in the page, not declared, is `printed_byline`'s to find.
     """
     found = traf_metadata.examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None  # a lone word in an author meta is a handle or a site, not a name
     with contextlib.suppress(Exception):  # its JSON-LD reader has crashed on odd scripts
         found = traf_metadata.extract_meta_json(tree, found)
-    author = found.author
-    if not author:
-        scope = _byline_scope(tree)
-        author = traf_metadata.extract_author(scope) or _author_page_link(scope)
-    return Credits(clean_text(found.title) or None, clean_text(author) or None, found.url)
+    return Credits(clean_text(found.title) or None, clean_text(found.author) or None, found.url)
+
+
+def printed_byline(tree: HtmlElement) -> str | None:
+    """The byline printed in the story: trafilatura's author search, else an author link.
+
+    Meant for a page without its furniture (`furniture.strip_furniture`): a name in a menu,
+    a footer, a sidebar or an ad is never the story's byline, and lists of writers there
+    change from fetch to fetch.
+    """
+    scope = _byline_scope(tree)
+    return clean_text(find_byline(scope) or _author_page_link(scope)) or None
 
 
 # A link to the writer's own page: rel="author" or an /author/ path (WordPress and many CMSs).
