@@ -130,3 +130,41 @@ def test_hint_round_trips_through_json(outlet: FakeOutlet) -> None:
 def test_bad_hint_data_is_a_value_error(data: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         FastHint.from_json(data)
+
+
+RUSSIAN = [
+    "Переговоры о транспортном коридоре продолжатся в следующем месяце, сообщили в Баку.",
+    "Делегации обсудят железнодорожные перевозки, мощности портов и таможенные процедуры.",
+    "В министерстве транспорта не уточнили, когда будет подписано соглашение о строительстве.",
+]
+
+
+def _russian_page(paragraphs: list[str], clock: str) -> str:
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    return (
+        "<html><head><title>Коридор</title></head><body><nav>Главная · Новости</nav>"
+        f"<article><h1>Коридор</h1>{body}</article><footer>Обновлено {clock}</footer>"
+        "</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "content_type"),
+    [
+        ("windows-1251", "text/html; charset=windows-1251"),
+        ("utf-8", "text/html; charset=utf-8"),
+        ("utf-8", None),
+    ],
+)
+def test_one_letter_edits_are_seen_in_any_encoding(encoding: str, content_type: str | None) -> None:
+    original = _russian_page(RUSSIAN, "10:05").encode(encoding)
+    hint = make_hint(original, content_type, extract_document(original, None, content_type))
+    assert hint is not None
+    churned = _russian_page(RUSSIAN, "10:20").encode(encoding)
+    assert unchanged(churned, content_type, hint)
+    # One Cyrillic letter changes: a different byte in windows-1251, a different second
+    # byte of a two-byte character in UTF-8.
+    edited = [RUSSIAN[0], RUSSIAN[1].replace("портов", "портa"), RUSSIAN[2]]
+    edited_body = _russian_page(edited, "10:20").encode(encoding)
+    assert extract_document(edited_body, None, content_type).paragraphs[1] != RUSSIAN[1]
+    assert not unchanged(edited_body, content_type, hint)

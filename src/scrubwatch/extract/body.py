@@ -51,7 +51,7 @@ _CHROME_WHOLE = (_AD_LABEL, RELATIVE_CLOCK)
 
 
 def _text(element: _Element) -> str:
-    return clean_text("".join(str(part) for part in element.itertext()))
+    return clean_text("".join(element.itertext()))
 
 
 def _blocks(element: _Element) -> Iterator[str]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrubwatch.extract.charset import decode_html
+from scrubwatch.extract.charset import decode_html, sniff_encoding
 from scrubwatch.model import Document
 
 __all__ = ["FastHint", "make_hint", "unchanged"]
@@ -98,10 +98,15 @@ def _squeeze(text: str) -> str:
 
 
 def _parse(body: bytes, content_type: str | None) -> LexborHTMLParser | None:
-    text = decode_html(body, content_type)
-    if not text.strip():
+    # lexbor reads UTF-8 itself: a UTF-8 page goes in as it came, sparing a decode to str
+    # and selectolax's encode back to UTF-8. Other encodings are decoded as for extraction.
+    if sniff_encoding(body, content_type) == "utf-8":
+        markup: bytes | str = body
+    else:
+        markup = decode_html(body, content_type)
+    if not markup.strip():
         return None
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(markup)
     return tree if tree.body is not None else None
 
 

@@ -49,11 +49,21 @@ def _sources(tree: HtmlElement, keys: set[str]) -> dict[str, HtmlElement]:
             if box is None or box.tag in ("body", "html"):
                 break
             if box not in memo:
-                memo[box] = clean_text(box.text_content())[:_KEY_CHARS]
+                memo[box] = _start(box.text_content(), _KEY_CHARS)
             if memo[box] in keys and memo[box] not in found:
                 found[memo[box]] = box
             box = box.getparent()
     return found
+
+
+def _start(text: str, length: int) -> str:
+    """clean_text(text)[:length], without cleaning a whole article's text to find out.
+
+    Cleaning a prefix gives a prefix of the cleaned text, so a prefix that cleans to at
+    least `length` characters is enough.
+    """
+    head = clean_text(text[: length * 4])
+    return head[:length] if len(head) >= length else clean_text(text)[:length]
 
 
 def _longer_than(text: str, limit: int) -> bool:

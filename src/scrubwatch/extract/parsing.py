@@ -6,7 +6,7 @@ million of them on a few hundred pages, and that question alone cost about 5% of
 in extraction uses the form classes, so this parser answers in C: every element is an
 `HtmlElement`, with `text_content()`, `drop_tree()` and the rest trafilatura and htmldate use.
 Otherwise the parse is trafilatura's own (`trafilatura.utils.load_html`): its parser options,
-its repairs of faulty markup, its fallback to bytes and its rejection of non-HTML.
+its repairs of faulty markup and its rejection of non-HTML.
 """
 
 from __future__ import annotations
@@ -33,30 +33,19 @@ _PARSER.set_element_class_lookup(
 )
 
 
-def _from_bytes(text: str) -> HtmlElement | None:
-    try:
-        return lxml.html.fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
-    except (etree.LxmlError, ValueError):
-        return None
-
-
 def parse_html(text: str) -> HtmlElement | None:
     """The page's tree, or None for text that is empty or does not look like HTML."""
     if not text.strip():
         return None
     beginning = text[:50].lower()
-    text = repair_faulty_html(text, beginning)
-    tree: HtmlElement | None
+    # Parsed as UTF-8 bytes: the same tree as from the str (which lxml would convert itself),
+    # sooner, and a declared encoding in an XML prolog cannot get in the way.
+    encoded = repair_faulty_html(text, beginning).encode("utf-8", "surrogatepass")
     try:
-        tree = lxml.html.fromstring(text, parser=_PARSER)
-    except ValueError:  # a str with an XML encoding declaration: lxml wants bytes
-        tree = _from_bytes(text)
-    except etree.LxmlError:
-        tree = None
-    if tree is None or len(tree) < 1:
-        again = _from_bytes(text)
-        tree = again if again is not None else tree
+        tree = lxml.html.fromstring(encoded, parser=_PARSER)
+    except (etree.LxmlError, ValueError):
+        return None
     # Text without "html" near its start that parses to a lone element is not a page.
-    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+    if tree is None or (is_dubious_html(beginning) and len(tree) < 2):
         return None
     return tree if isinstance(tree, HtmlElement) else None
