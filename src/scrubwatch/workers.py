@@ -60,9 +60,17 @@ class WorkerState:
     runner: Runner | None = None
 
 
+async def _autocommit(connection: psycopg.AsyncConnection[object]) -> None:
+    await connection.set_autocommit(True)
+
+
 def build_app(settings: Settings, state: WorkerState) -> procrastinate.App:
     """The procrastinate app with scrubwatch's check task registered."""
-    connector = procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url))
+    # Every query procrastinate sends is one statement (its functions do the work inside
+    # PostgreSQL), so autocommit loses nothing and spares a BEGIN and a COMMIT around each.
+    connector = procrastinate.PsycopgConnector(
+        conninfo=conninfo(settings.database_url), configure=_autocommit
+    )
     app = procrastinate.App(connector=connector)
 
     @app.task(

@@ -1,8 +1,7 @@
 """Read-only queries for the faces (web UI, JSON API): listings, filters, search.
 
-A mixin of `SqlStore`: methods here use `self.engine` and return domain objects or small
-result dataclasses, never rows. The two `stop_watching_*` methods are the only writes: they
-clear schedules and discovery sources and never delete evidence.
+A mixin of `SqlStore`: methods here read through `self.reader` (see
+`engine.reading_engine`) and return domain objects or small result dataclasses, never rows.
 """
 
 from __future__ import annotations
@@ -73,11 +72,12 @@ class StoreReads(SearchReads):
     """Queries used by the web UI and the JSON API."""
 
     engine: Engine
+    reader: Engine  # for reads: see `engine.reading_engine`
 
     def article_by_id(self, article_id: int) -> Article | None:
         """The article with this id."""
         query = article_query().where(t.articles.c.id == article_id)
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(query).first()
         return article_from_row(row) if row else None
 
@@ -94,7 +94,7 @@ class StoreReads(SearchReads):
             .limit(limit)
             .offset(offset)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [change_from_row(r) for r in conn.execute(query)]
 
     def article_page(
@@ -127,7 +127,7 @@ class StoreReads(SearchReads):
         )
         if outlet is not None:
             query = query.where(t.outlets.c.host == outlet)
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(query).all()
         return [ArticleSummary(article_from_row(r), r.title, r.change_count) for r in rows]
 
@@ -161,7 +161,7 @@ class StoreReads(SearchReads):
             .outerjoin(changes, changes.c.outlet_id == t.outlets.c.id)
             .order_by(t.outlets.c.host)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [_health(r) for r in conn.execute(query)]
 
 

@@ -83,6 +83,7 @@ class SearchReads:
     """Search queries, mixed into `SqlStore` through `StoreReads`."""
 
     engine: Engine
+    reader: Engine  # for reads: see `engine.reading_engine`
 
     def search_versions(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """Versions matching every word of `query` (or the quoted phrase), best first."""
@@ -100,7 +101,7 @@ class SearchReads:
             "v.number DESC LIMIT :limit OFFSET :offset"
         )
         params = {"q": fts, "start": MARK_START, "end": MARK_END, "limit": limit}
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(sql, {**params, "offset": offset}).all()
         return [_hit(r) for r in rows]
 
@@ -134,7 +135,7 @@ class SearchReads:
             " WHERE h.article_id = a.id AND h.number = a.latest_version) "
             "ORDER BY a.last_change_at DESC, a.id DESC LIMIT :limit OFFSET :offset"
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(sql, {"q": q, "limit": limit, "offset": offset}).all()
         return [_removed(r) for r in rows]
 
@@ -152,7 +153,7 @@ class SearchReads:
             "v.article_id, v.number DESC LIMIT :limit OFFSET :offset"
         )
         params = {"q": query, "start": MARK_START, "end": MARK_END}
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(sql, {**params, "limit": limit, "offset": offset}).all()
         return [_hit(r) for r in rows]
 

@@ -29,7 +29,7 @@ from scrubwatch.model import (
 from scrubwatch.store import schema as t
 from scrubwatch.store import statements as q
 from scrubwatch.store.alerts import StoreAlerts
-from scrubwatch.store.engine import create_db_engine, migrate
+from scrubwatch.store.engine import create_db_engine, migrate, reading_engine
 from scrubwatch.store.interface import CheckRecord, StoredBody
 from scrubwatch.store.reads import StoreReads
 from scrubwatch.store.rows import (
@@ -50,6 +50,7 @@ class SqlStore(StoreReads, StoreAlerts):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.reader = reading_engine(engine)
 
     @classmethod
     def open(cls, url: str) -> SqlStore:
@@ -347,7 +348,7 @@ class SqlStore(StoreReads, StoreAlerts):
         return _Tx(self.engine, write=True)
 
     def _read(self) -> _Tx:
-        return _Tx(self.engine, write=False)
+        return _Tx(self.reader, write=False)
 
 
 class _Tx:
