@@ -96,3 +96,16 @@ def test_a_clock_written_with_non_breaking_spaces_is_found_in_the_page_source() 
     tree = fromstring(html)
     strip_furniture(tree, html)
     assert " ".join(tree.text_content().split()) == STORY
+
+
+def test_scripts_styles_and_drawings_go_but_json_ld_stays() -> None:
+    tree = fromstring(
+        "<html><head><style>p { color: red }</style>"
+        '<script type="application/ld+json">{"articleBody": "Kept for trafilatura."}</script>'
+        "<script>var tracker = 1;</script></head><body>"
+        f"<p>{STORY}<svg><text>Chart label</text></svg> After the chart.</p></body></html>"
+    )
+    strip_furniture(tree)
+    assert [element.tag for element in tree.iter("script", "style", "svg")] == ["script"]
+    assert "articleBody" in tree.find(".//script").text
+    assert " ".join(tree.find(".//p").text_content().split()) == f"{STORY} After the chart."

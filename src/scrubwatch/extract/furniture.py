@@ -10,7 +10,10 @@ first keeps the extracted text equal across fetches:
 - cookie/consent banners and ad slots, found by a class or id word, only when they hold
   little text (a long block named "ad-..." is more likely an article than an advert);
 - elements whose whole text is a relative clock ("Updated 5 minutes ago"), which is
-  "now minus t" rendered on the server and never the story's words.
+  "now minus t" rendered on the server and never the story's words;
+- scripts, styles and SVG drawings, which hold no text a reader sees (trafilatura drops
+  them too, but only after copying them along with the page, several times). JSON-LD
+  scripts stay: trafilatura may read the article body from one when all else fails.
 
 The caller's tree is changed in place: it is read for metadata first, then given up here,
 which spares copying a whole page (trafilatura copies it once more itself).
@@ -96,6 +99,15 @@ def _declared_and_named(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
+def _inert(tree: HtmlElement) -> list[HtmlElement]:
+    """Scripts but JSON-LD, styles and SVG drawings."""
+    return [
+        element
+        for element in tree.iter("script", "style", "svg")
+        if element.tag != "script" or element.get("type") != "application/ld+json"
+    ]
+
+
 def _drop(element: HtmlElement) -> None:
     """Remove an element and its text, keeping the text that follows it."""
     if element.getparent() is not None:
@@ -142,5 +154,6 @@ def strip_furniture(tree: HtmlElement, source: str | None = None) -> None:
     found = _declared_and_named(tree)
     if source is None or _mentions_clock(source):
         found += _clock_holders(tree)
+    found += _inert(tree)
     for element in found:
         _drop(element)
