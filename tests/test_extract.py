@@ -211,6 +211,16 @@ def test_canonical_url_from_og_url_and_relative_without_base() -> None:
     assert extract_document(relative_only.encode()).canonical_url is None
 
 
+def test_canonical_link_rel_is_read_as_a_case_blind_token_list() -> None:
+    html = ARTICLE.replace('<meta property="og:url"', '<meta property="og:nope"').replace(
+        '<link rel="canonical" href="/politics/harbour-deal-shelved">',
+        '<link rel="stylesheet" href="/s.css"><link rel="preload CANONICAL" '
+        'href="https://ledger.example/politics/harbour-deal-shelved">',
+    )
+    found = extract_document(html.encode(), "https://ledger.example/x").canonical_url
+    assert found == "https://ledger.example/politics/harbour-deal-shelved"
+
+
 def test_updated_only_when_later_than_published() -> None:
     html = ARTICLE.replace("2025-04-22T18:40:00+04:00", "2025-04-21T09:15:00+04:00")
     doc = extract_document(html.encode(), ARTICLE_URL)

@@ -24,8 +24,7 @@ from scrubwatch.extract.byline import find_byline
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·•»/]{1,2}\s+")
 _LANG_CODE = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
 # An <h1> under one of these is the site's logo or a teaser, not the article's headline.
-_CHROME_ANCESTORS = "ancestor::nav or ancestor::footer or ancestor::aside"
-_IN_ARTICLE = "ancestor::article or ancestor::main or ancestor::*[@itemprop='articleBody']"
+_CHROME_TAGS = ("nav", "footer", "aside")
 # py3langid guesses poorly from a handful of words; below this a missing language is better.
 _MIN_LANGID_CHARS = 40
 _LANGID_SAMPLE_CHARS = 1500
@@ -80,11 +79,17 @@ def site_name(metas: Metas) -> str | None:
 def _headings(tree: HtmlElement) -> list[tuple[str, bool]]:
     """Non-empty `<h1>` texts outside navigation, each with whether it sits in the article."""
     found = []
-    for h1 in tree.xpath(f"//h1[not({_CHROME_ANCESTORS})]"):
+    for h1 in tree.iter("h1"):  # a walk in C, where an XPath tests every element
+        if next(h1.iterancestors(*_CHROME_TAGS), None) is not None:
+            continue
         text = clean_text(h1.text_content())
         if text:
-            found.append((text, bool(h1.xpath(f"boolean({_IN_ARTICLE})"))))
+            found.append((text, any(_in_article(up) for up in h1.iterancestors())))
     return found
+
+
+def _in_article(element: HtmlElement) -> bool:
+    return element.tag in ("article", "main") or element.get("itemprop") == "articleBody"
 
 
 def strip_site_name(title: str, site: str | None) -> str:
@@ -152,14 +157,15 @@ def detected_language(text: str) -> str | None:
 
 def canonical_url(tree: HtmlElement, url: str | None, metas: Metas) -> str | None:
     """`<link rel=canonical>` or og:url, made absolute against the fetched URL."""
-    links = tree.xpath(
-        "//link[contains(concat(' ', normalize-space(translate(@rel,"
-        " 'CANONICAL', 'canonical')), ' '), ' canonical ')]/@href"
-    )
-    for href in [*(str(link) for link in links), meta_content(metas, "og:url")]:
+    links: list[str | None] = [
+        link.get("href")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    for href in [*links, meta_content(metas, "og:url")]:
         if not href or not href.strip():
             continue
-        absolute = urljoin(url, href.strip()) if url else href.strip()
+        absolute = str(urljoin(url, href.strip()) if url else href.strip())
         if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
             return absolute
     return None
@@ -176,8 +182,9 @@ def updated_date(tree: HtmlElement, published: str | None, metas: Metas) -> str 
     candidates = [meta_content(metas, *_MODIFIED_METAS)]
     for element in tree.xpath("//*[@itemprop='dateModified']"):
         candidates.append(element.get("content") or element.get("datetime"))
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        candidates += _LD_MODIFIED.findall(str(script))
+    for script in tree.iter("script"):
+        if script.get("type") == "application/ld+json" and script.text:
+            candidates += _LD_MODIFIED.findall(script.text)
     days = sorted({m.group(0) for c in candidates if c and (m := _ISO_DAY.match(c.strip()))})
     updated = days[-1] if days else None
     if not updated or (published and updated <= published):
