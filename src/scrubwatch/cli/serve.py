@@ -9,12 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from scrubwatch.cli.app import app, err, settings_of
 from scrubwatch.errors import UsageError
-from scrubwatch.web import create_app
-from scrubwatch.web.security import LOOPBACK_HOSTS
 
 
 @app.command()
@@ -24,6 +21,13 @@ def serve(
     port: Annotated[int | None, typer.Option(min=0, max=65535, help="Port (default 8686).")] = None,
 ) -> None:
     """Web UI, JSON API and Atom feeds."""
+    # Imported here: FastAPI and uvicorn cost every other command (a worker, a scheduler,
+    # `scrubwatch changes`) a quarter of a second of start-up they would never use.
+    import uvicorn
+
+    from scrubwatch.web import create_app
+    from scrubwatch.web.security import LOOPBACK_HOSTS
+
     settings = settings_of(ctx)
     bind = host or settings.web_host
     chosen = port if port is not None else settings.web_port
