@@ -14,6 +14,7 @@ import pytest
 
 from databases import database_url
 from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.store import SqlStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -77,6 +78,15 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     """The CLI on the embedded default: SQLite in a fresh data dir."""
     _isolate(tmp_path, monkeypatch)
     return Cli(tmp_path / "data", capsys)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """A fresh store on SQLite, then on PostgreSQL: one contract, so they cannot drift."""
+    with database_url(request.param, tmp_path) as url:
+        opened = SqlStore.open(url)
+        yield opened
+        opened.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -25,7 +25,6 @@ from alert_support import (
     record_deletion,
     record_edit,
 )
-from databases import database_url
 from scrubwatch.alerts import deliver_pending, queue_new_changes
 from scrubwatch.alerts.delivery import DeliveryReport, backoff
 from scrubwatch.config import Settings
@@ -45,14 +44,6 @@ class AlertSettings(Settings):
 
 
 SETTINGS = AlertSettings()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    with database_url(request.param, tmp_path) as url:
-        opened = SqlStore.open(url)
-        yield opened
-        opened.close()
 
 
 @pytest.fixture

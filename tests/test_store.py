@@ -3,16 +3,13 @@ PostgreSQL databases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from databases import database_url
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -34,15 +31,6 @@ from scrubwatch.store.search import include_name
 
 T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
 URL = "https://news.example/a/zangezur"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    """The same contract, on both backends, so they cannot drift."""
-    with database_url(request.param, tmp_path) as url:
-        opened = SqlStore.open(url)
-        yield opened
-        opened.close()
 
 
 def _article(store: SqlStore) -> Article:

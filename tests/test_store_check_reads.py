@@ -4,13 +4,8 @@ whether a transition was already reported (flip-flops)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-
-from databases import database_url
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -27,14 +22,6 @@ T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
 URL = "https://news.example/a/zangezur"
 V1 = Document(title="Headline", paragraphs=("One.", "Two."))
 V2 = Document(title="Headline", paragraphs=("One.",))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    with database_url(request.param, tmp_path) as url:
-        opened = SqlStore.open(url)
-        yield opened
-        opened.close()
 
 
 def _record(
