@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrubwatch.deletion import classify_gone, describe_deletion
+from scrubwatch.deletion import classify_gone, describe_deletion, is_not_found_page
 from scrubwatch.model import DeletionKind, Document
 
 URL = "https://news.example/politics/2025/04/aliyev-china-ties"
@@ -235,3 +235,13 @@ def test_leftovers_sharing_no_sentence_are_emptied_but_an_edit_is_not() -> None:
         paragraphs=(ARTICLE.paragraphs[0], "The rest of this report has been withdrawn."),
     )
     assert classify_gone(200, URL, URL, cut, long_article) is None
+
+
+def test_a_long_article_about_missing_pages_is_no_not_found_page() -> None:
+    story = "The ministry's page was not found by reporters, who kept on searching. " * 60
+    assert not is_not_found_page(Document(title="Missing reports", paragraphs=(story,)))
+
+
+def test_a_short_notice_padded_with_blank_lines_is_a_not_found_page() -> None:
+    padded = ("\n" * 3000, "Sorry, the page you requested was not found.")
+    assert is_not_found_page(Document(title="Ledger", paragraphs=padded))

@@ -176,9 +176,17 @@ def is_not_found_page(document: Document) -> bool:
     title = fold(document.title or "")
     if title.startswith(_TITLE_OPENINGS) or any(p in title for p in _STRONG_PHRASES):
         return True
-    body = fold(document.text)
+    # A long article is told by the length of its start alone: folding it whole, only to
+    # learn that it is long, cost more than the rest of this test.
+    text = document.text
+    head = text[: _SHORT_PAGE_CHARS * 4]
+    body = fold(head)
     if len(body) >= _SHORT_PAGE_CHARS:
         return False
+    if len(head) < len(text):  # a start of mostly spaces: the whole text decides
+        body = fold(text)
+        if len(body) >= _SHORT_PAGE_CHARS:
+            return False
     return any(p in f"{title}\n{body}" for p in (*_STRONG_PHRASES, *_WEAK_PHRASES))
 
 
