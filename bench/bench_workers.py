@@ -6,14 +6,18 @@ and times until every article has been checked once. Two figures per run: end to
 starting the processes, so it includes their start-up: imports, connecting, the scheduler's
 first discovery) and steady state (from the first capture to the last), which is what more
 workers can speed up. CPU seconds per process group come from /proc.
-Usage: .venv/bin/python bench/bench_workers.py [N]   (default 1200; PostgreSQL from
-SCRUBWATCH_BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.0.1:5432/test)
+The runs spread widely even on an idle machine, so pairs are repeated and the medians printed.
+Usage: .venv/bin/python bench/bench_workers.py [N] [--repeat R]   (default 1200 articles, 3
+pairs; PostgreSQL from SCRUBWATCH_BENCH_POSTGRES, default
+postgresql+psycopg://postgres@127.0.0.1:5432/test)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,20 +153,35 @@ def run(count: int, workers: int) -> Run:
     return Run(elapsed, (last - first).total_seconds(), cpu)
 
 
-def main(count: int) -> None:
-    runs = {}
-    for workers in (1, 2):
-        runs[workers] = result = run(count, workers)
-        cpu = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.cpu.items())
+def main(count: int, repeat: int) -> None:
+    """`repeat` pairs of runs (1 worker, then 2), each pair's speed-ups and their medians."""
+    steady, end_to_end = [], []
+    for _ in range(repeat):
+        runs = {}
+        for workers in (1, 2):
+            runs[workers] = result = run(count, workers)
+            cpu = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.cpu.items())
+            print(
+                f"{workers} worker(s): {count} checks; end to end {result.elapsed:.1f} s = "
+                f"{count / result.elapsed:.1f} checks/s; steady state {result.window:.1f} s = "
+                f"{count / result.window:.1f} checks/s; CPU s: {cpu}"
+            )
+        end_to_end.append(runs[1].elapsed / runs[2].elapsed)
+        steady.append(runs[1].window / runs[2].window)
         print(
-            f"{workers} worker(s): {count} checks; end to end {result.elapsed:.1f} s = "
-            f"{count / result.elapsed:.1f} checks/s; steady state {result.window:.1f} s = "
-            f"{count / result.window:.1f} checks/s; CPU s: {cpu}"
+            f"speed-up with 2 workers: end to end {end_to_end[-1]:.2f}x, "
+            f"steady state {steady[-1]:.2f}x"
         )
-    end_to_end = runs[1].elapsed / runs[2].elapsed
-    steady = runs[1].window / runs[2].window
-    print(f"speed-up with 2 workers: end to end {end_to_end:.2f}x, steady state {steady:.2f}x")
+    if repeat > 1:
+        print(
+            f"median of {repeat} pairs: end to end {statistics.median(end_to_end):.2f}x, "
+            f"steady state {statistics.median(steady):.2f}x"
+        )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1200)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=1200, help="articles (1200)")
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of runs (3)")
+    args = parser.parse_args()
+    main(args.count, args.repeat)
