@@ -123,3 +123,23 @@ def test_memory_is_bounded_and_frequent_blocks_survive_eviction() -> None:
     assert isinstance(state["articles"], list) and len(state["articles"]) <= 100
     assert model.is_chrome("Frequent block.")
     assert not model.is_chrome("Unique paragraph 3 of article 3.")
+
+
+def test_absorbing_another_model_adds_its_learned_blocks_only() -> None:
+    newsletter = "Sign up for the Ledger's morning briefing, sent every weekday at seven."
+    mine, theirs = ChromeModel(min_articles=3), ChromeModel(min_articles=3)
+    feed(mine, 3, APPEAL)
+    feed(theirs, 3, newsletter, start=10)
+    feed(theirs, 2, QUOTE, start=20)  # still being weighed over there: not taken over
+    mine.absorb(theirs)
+    assert mine.is_chrome(APPEAL) and mine.is_chrome(newsletter)
+    assert not mine.is_chrome(QUOTE)
+    assert mine.learned == 2
+
+
+def test_absorbing_respects_the_cap_on_learned_blocks() -> None:
+    mine, theirs = ChromeModel(min_articles=3, max_learned=1), ChromeModel(min_articles=3)
+    feed(mine, 3, APPEAL)
+    feed(theirs, 3, "Follow us on Telegram for breaking news from the region.", start=10)
+    mine.absorb(theirs)
+    assert mine.learned == 1 and mine.is_chrome(APPEAL)

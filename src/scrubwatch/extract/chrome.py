@@ -130,6 +130,15 @@ class ChromeModel:
         for print_, _ in ranked[: len(ranked) - keep]:
             del self._candidates[print_]
 
+    def absorb(self, other: ChromeModel) -> None:
+        """Strip, from now on, every block `other` learned too: another worker's model of
+        the same outlet, which saw other articles. Learned blocks only: counts of blocks
+        still being weighed are not comparable between two models."""
+        for print_ in other._learned:
+            if print_ not in self._learned and len(self._learned) < self.max_learned:
+                self._learned[print_] = None
+                self._candidates.pop(print_, None)
+
     def is_chrome(self, paragraph: str) -> bool:
         """True when the paragraph is a block this outlet repeats across articles."""
         return fingerprint(paragraph) in self._learned

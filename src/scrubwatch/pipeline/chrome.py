@@ -1,8 +1,11 @@
 """Each outlet's learned page chrome, loaded from the store on first use and saved back
-after every pass (not after every check: the state is tens of kilobytes)."""
+after every pass (not after every check: the state is tens of kilobytes). Several worker
+processes may learn the same outlet: each save merges into what is stored, so a block one
+worker learned is not lost when another saves."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -35,9 +38,10 @@ class ChromeModels:
         self._dirty.add(host)
 
     def flush(self) -> None:
-        """Save the models that learned something since the last flush."""
+        """Save the models that learned something since the last flush, each merged with
+        what other processes (workers) saved for the same outlet meanwhile."""
         for host in sorted(self._dirty):
-            self._store.save_chrome(host, self._models[host].to_json())
+            self._store.update_chrome(host, functools.partial(_merged, self._models[host]))
         self._dirty.clear()
         self._flushed_at = time.monotonic()
 
@@ -55,3 +59,13 @@ class ChromeModels:
         except ValueError:
             log.warning("learned chrome of %s is unreadable; starting afresh", host)
             return ChromeModel()
+
+
+def _merged(model: ChromeModel, stored: dict[str, object] | None) -> dict[str, object]:
+    """`model` after absorbing the stored model's learned blocks, as JSON-ready data."""
+    if stored:
+        try:
+            model.absorb(ChromeModel.from_json(stored))
+        except ValueError:
+            log.warning("stored chrome is unreadable; replacing it")
+    return model.to_json()

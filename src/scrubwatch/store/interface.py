@@ -6,7 +6,7 @@ PostgreSQL scale-out store stay interchangeable (one contract test suite runs on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -61,7 +61,9 @@ class Store(Protocol):
     def outlets(self) -> list[Outlet]: ...
     def outlet(self, host: str) -> Outlet | None: ...
     def mark_discovered(self, host: str, now: datetime) -> None: ...
-    def save_chrome(self, host: str, chrome: dict[str, object]) -> None: ...
+    def update_chrome(
+        self, host: str, merge: Callable[[dict[str, object] | None], dict[str, object]]
+    ) -> None: ...
 
     def add_articles(
         self, host: str, urls: Sequence[str], source: str, now: datetime

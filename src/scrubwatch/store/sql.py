@@ -7,7 +7,7 @@ transaction, from the article's own row, so two writers cannot hand out the same
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -110,9 +110,18 @@ class SqlStore(StoreReads, StoreAlerts):
                 update(t.outlets).where(t.outlets.c.host == host).values(last_discovered_at=now)
             )
 
-    def save_chrome(self, host: str, chrome: dict[str, object]) -> None:
+    def update_chrome(
+        self, host: str, merge: Callable[[dict[str, object] | None], dict[str, object]]
+    ) -> None:
+        """Store `merge(stored chrome)` for the outlet, with no other writer in between:
+        several workers learn the same outlet's chrome and each merges into what is there."""
+        where = t.outlets.c.host == host
         with self._write() as conn:
-            conn.execute(update(t.outlets).where(t.outlets.c.host == host).values(chrome=chrome))
+            query = select(t.outlets.c.chrome).where(where)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()  # SQLite's write transaction already locks
+            stored = conn.execute(query).scalar_one_or_none()
+            conn.execute(update(t.outlets).where(where).values(chrome=merge(stored)))
 
     # -- articles --------------------------------------------------------------------------
 
