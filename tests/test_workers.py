@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import update
@@ -202,3 +203,50 @@ def test_a_tick_queues_each_due_article_once_even_when_one_still_waits() -> None
         first, second, queued = asyncio.run(queue_twice(Settings(db=db)))
     assert (first, second) == (2, 1)
     assert queued == [1, 2, 3]
+
+
+def test_a_retry_of_a_check_already_recorded_fetches_nothing_again(tmp_path: Path) -> None:
+    """A worker that dies after committing a check but before finishing its job leaves the
+    job to be retried: the retry finds the check under its job's key and stops there, so no
+    second fetch and no second WARC record."""
+    from procrastinate import JobContext
+    from procrastinate.jobs import Job
+
+    from scrubwatch.cli.session import runner_session
+    from scrubwatch.workers import TASK, WorkerState, build_app
+
+    async def run_job(settings: Settings, url: str, attempts: int) -> int:
+        async with runner_session(settings, shared_pacing=True) as runner:
+            article = runner.store.article(url)
+            assert article is not None and article.id is not None
+            app = build_app(settings, WorkerState(runner=runner))
+            job = Job(
+                id=41,
+                queue="checks",
+                lock=None,
+                queueing_lock=None,
+                task_name=TASK,
+                attempts=attempts,
+            )
+            context = JobContext(
+                app=app, job=job, start_timestamp=time.time(), abort_reason=lambda: None
+            )
+            await app.tasks[TASK].func(context, article_id=article.id)
+            return len(runner.store.captures(article.id))
+
+    async def watch(settings: Settings, url: str) -> None:
+        async with runner_session(settings) as runner:
+            await runner.watch(url)
+
+    with FakeOutlet() as outlet, postgres_schema() as db:
+        outlet.publish("port-deal", TITLE, PARAGRAPHS, byline=BYLINE)
+        url = outlet.url("port-deal")
+        path = urlsplit(url).path
+        settings = Settings(db=db, data_dir=tmp_path / "data")
+        asyncio.run(watch(settings, url))
+        before = outlet.requests.count(path)
+        assert asyncio.run(run_job(settings, url, attempts=0)) == 1
+        assert outlet.requests.count(path) == before + 1
+        assert asyncio.run(run_job(settings, url, attempts=1)) == 1  # the retry
+        assert outlet.requests.count(path) == before + 1  # not fetched again
+        assert asyncio.run(run_job(settings, url, attempts=0)) == 1  # same key: recorded once

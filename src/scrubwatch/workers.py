@@ -11,7 +11,7 @@ directory (each process writes its own WARC files). A scheduler (`scrubwatch run
 - a task that fails is retried with backoff; a worker killed mid-task leaves a stalled job
   that the scheduler retries;
 - a retried task reuses its job's idempotency key, so a check already recorded before the
-  crash is not recorded again.
+  crash is neither recorded nor fetched again.
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ def build_app(settings: Settings, state: WorkerState) -> procrastinate.App:
             return
         assert context.job is not None
         key = f"job-{context.job.id}"
+        if context.job.attempts and runner.store.recorded(key):
+            # A retry of a check recorded before its worker died: fetching again would only
+            # write a second WARC record that no capture points to.
+            return
         await check_article(article, runner.services, idempotency_key=key)
         loop = asyncio.get_running_loop()
         chrome = runner.services.chrome

@@ -271,6 +271,11 @@ class SqlStore(StoreReads, StoreAlerts):
             conn.execute(q.CHECKED, _checked_values(record, latest))
         return replace(cap, id=capture_id, version=shown)
 
+    def recorded(self, idempotency_key: str) -> bool:
+        """Whether a check carrying this idempotency key is already stored."""
+        with self._read() as conn:
+            return conn.execute(q.CAPTURE_BY_KEY, {"key": idempotency_key}).first() is not None
+
     def first_body(self, sha256: str) -> StoredBody | None:
         with self._read() as conn:
             row = conn.execute(q.FIRST_BODY, {"sha256": sha256}).first()
