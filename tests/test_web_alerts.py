@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
+from alert_support import WebhookReceiver
+from scrubwatch.alerts.define import new_rule
 from scrubwatch.config import Settings
 from scrubwatch.store import SqlStore, open_store
 from scrubwatch.web import create_app
@@ -151,3 +156,41 @@ def test_a_post_from_another_site_is_refused(client: Client, store: SqlStore) ->
     assert forged.status_code == 403 and len(store.alert_rules()) == 1
     assert client.post("/alerts/remove", data={"name": "desk"}).status_code == 403
     assert len(store.alert_rules()) == 1
+
+
+def _hook_rule(store: SqlStore, url: str) -> None:
+    store.add_alert_rule(new_rule(name="desk", target=url), datetime.now(UTC))
+
+
+def _send_test(client: Client, name: str = "desk") -> httpx.Response:
+    return client.post("/alerts/test", data={"name": name, "csrf": _csrf(client)})
+
+
+def test_send_test_delivers_a_sample_through_the_rules_channel(
+    client: Client, store: SqlStore, change_schema: dict[str, Any]
+) -> None:
+    with WebhookReceiver(change_schema) as hook:
+        _hook_rule(store, hook.url)
+        answer = _send_test(client)
+        assert answer.status_code == 303
+        [received] = hook.received
+    assert received.payload["alert"] == {
+        "rule": "desk",
+        "link": received.payload["alert"]["link"],
+        "test": True,
+        "matched_terms": [],
+    }
+    page = client.get(answer.headers["location"]).text
+    assert "Sent a test alert to http://127.0.0.1:" in page
+
+
+def test_a_refused_test_is_shown_not_hidden(
+    client: Client, store: SqlStore, change_schema: dict[str, Any]
+) -> None:
+    with WebhookReceiver(change_schema, status=503) as hook:
+        _hook_rule(store, hook.url)
+        answer = _send_test(client)
+    assert answer.status_code == 400
+    assert "the test alert to" in answer.text and "HTTP 503" in answer.text
+    assert _send_test(client, "nobody").status_code == 400
+    assert client.post("/alerts/test", data={"name": "desk"}).status_code == 403

@@ -1,4 +1,4 @@
-"""The alert rules page: list, add and remove rules, as `scrubwatch alerts` does.
+"""The alert rules page: list, add, test and remove rules, as `scrubwatch alerts` does.
 
 Rules are made by `alerts.define.new_rule`, the same validation the CLI uses, so the two faces
 cannot accept different rules. A rule's secret is never sent back to the browser, and its
@@ -12,8 +12,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from scrubwatch.alerts import KINDS, redact
+from scrubwatch.alerts import KINDS, DeliveryFailed, redact, send_test
 from scrubwatch.alerts.define import new_rule
 from scrubwatch.errors import UsageError
 from scrubwatch.store.alert_schema import RuleStatus
@@ -135,5 +136,29 @@ def remove_alert(
         return _page(request, error=f"no alert rule named {name!r}")
     return RedirectResponse(
         request.url_for("alerts_page").include_query_params(notice=f"Removed alert {name}."),
+        status_code=303,
+    )
+
+
+@router.post("/alerts/test")
+async def test_alert(
+    request: Request, name: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """Send a sample change through the rule's channel now, as `scrubwatch alerts test` does."""
+    if not csrf_ok(request, csrf):
+        raise HTTPException(403, CSRF_FAILED)
+    web = web_of(request)
+    rule = await run_in_threadpool(web.store.alert_rule, name)
+    if rule is None:
+        return await run_in_threadpool(_page, request, error=f"no alert rule named {name!r}")
+    try:
+        await send_test(rule, web.settings, web.clock.now())
+    except DeliveryFailed as exc:
+        error = f"the test alert to {redact(rule.target)} failed: {exc}"
+        return await run_in_threadpool(_page, request, error=error)
+    return RedirectResponse(
+        request.url_for("alerts_page").include_query_params(
+            notice=f"Sent a test alert to {redact(rule.target)}."
+        ),
         status_code=303,
     )
