@@ -250,3 +250,31 @@ def test_a_retry_of_a_check_already_recorded_fetches_nothing_again(tmp_path: Pat
         assert asyncio.run(run_job(settings, url, attempts=1)) == 1  # the retry
         assert outlet.requests.count(path) == before + 1  # not fetched again
         assert asyncio.run(run_job(settings, url, attempts=0)) == 1  # same key: recorded once
+
+
+def test_due_checks_are_handed_out_before_a_slow_outlet_is_read(tmp_path: Path) -> None:
+    """The scheduler queues what is due before it reads feeds, so a feed that dribbles a
+    byte at a time does not keep the workers waiting."""
+    from scrubwatch.cli.session import runner_session
+    from scrubwatch.model import Outlet
+    from scrubwatch.workers import WorkerState, opened_app, schedule_once
+
+    async def queued_while_discovering(settings: Settings, base: str) -> bool:
+        async with runner_session(settings) as runner:
+            host, now = urlsplit(base).netloc, runner.clock.now()
+            runner.store.upsert_outlet(Outlet(host=host, feeds=(f"{base}/dribble",)), now)
+            runner.store.add_articles(host, [f"{base}/static-article"], "feed", now)
+            async with opened_app(settings, WorkerState(runner=runner)) as app:
+                tick = asyncio.create_task(schedule_once(app, runner))
+                try:
+                    for _ in range(100):
+                        if await app.job_manager.list_jobs_async(queue="checks"):
+                            return not tick.done()
+                        await asyncio.sleep(0.02)
+                    return False
+                finally:
+                    tick.cancel()
+
+    with hostile_server() as base, postgres_schema() as db:
+        settings = Settings(db=db, data_dir=tmp_path / "data")
+        assert asyncio.run(queued_while_discovering(settings, base))

@@ -172,8 +172,12 @@ async def defer_checks(app: procrastinate.App, article_ids: list[int]) -> int:
 
 
 async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
-    """Discover new articles, hand out due ones, retry stalled jobs; returns jobs queued."""
-    await runner.discover()
+    """Hand out due articles, retry stalled jobs, discover new articles; returns jobs queued.
+
+    Due checks go out first: reading hundreds of outlets' feeds can take a while (a slow
+    outlet takes its whole fetch timeout), and the workers should not wait on it. Articles
+    discovered now are handed out on the next tick.
+    """
     now = runner.clock.now()
     due = runner.store.lease_due(now, now + LEASE, BATCH)
     queued = await defer_checks(app, [article.id for article in due if article.id is not None])
@@ -181,6 +185,7 @@ async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
     for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled):
         log.warning("retrying stalled job %s", job.id)
         await app.job_manager.retry_job(job)
+    await runner.discover()
     return queued
 
 
