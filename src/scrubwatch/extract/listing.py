@@ -68,8 +68,7 @@ def _start(text: str, length: int) -> str:
 
 def _longer_than(text: str, limit: int) -> bool:
     """len(clean_text(text)) > limit, without cleaning a whole article's text to find out."""
-    visible = len(text) - sum(text.count(space) for space in " \n\t\r")
-    return visible > limit or len(clean_text(text)) > limit
+    return len(_start(text, limit + 1)) > limit
 
 
 def _is_teaser(element: HtmlElement, boxes: dict[HtmlElement, bool | None]) -> bool:
