@@ -7,12 +7,14 @@ article disappear, slowness, failures, a quick stop; and the story's exact scrub
 
 from __future__ import annotations
 
+import http.client
 import re
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import httpx
@@ -363,6 +365,30 @@ def test_stop_is_quick_with_a_slow_request_pending() -> None:
     assert time.monotonic() - started < 2
     reader.join(timeout=5)
     assert not reader.is_alive() and outcome  # the client was answered or cut off, not hung
+    assert not [t for t in threading.enumerate() if t.name.startswith("fake-outlet")]
+
+
+def test_connections_are_kept_alive_until_stop() -> None:
+    """Like a real site, replies reuse the connection; a stopped outlet hangs up on it."""
+    outlet = FakeOutlet()
+    outlet.start()
+    outlet.publish("ferry", "Ferry resumes", PARAS)
+    connection = http.client.HTTPConnection(urlsplit(outlet.base_url).netloc, timeout=5)
+    try:
+        for path in ("/news/ferry", "/rss.xml"):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            assert response.status == 200 and response.read()
+            assert not response.will_close
+        kept = connection.sock
+        assert kept is not None
+        started = time.monotonic()
+        outlet.stop()
+        assert time.monotonic() - started < 2
+        assert kept.recv(1) == b""  # the idle connection was closed, not left to answer
+    finally:
+        connection.close()
+        outlet.stop()
     assert not [t for t in threading.enumerate() if t.name.startswith("fake-outlet")]
 
 
