@@ -124,8 +124,15 @@ class Runner:
             self.services.fetcher, url, limit=self.settings.max_new_articles_per_source
         )
         now = self.clock.now()
+        host = found.outlet.host
+        new_outlet = self.store.outlet(host) is None
         self.store.upsert_outlet(found.outlet, now)
-        return found, self._add_found(found.outlet.host, found.articles, now)
+        added = self._add_found(host, found.articles, now)
+        if new_outlet:
+            # Inspection read all of a new outlet's sources: that was its first discovery
+            # pass, so the next one waits its interval instead of fetching them all again.
+            self.store.mark_discovered(host, now)
+        return found, added
 
     async def discover(self, *, force: bool = False) -> int:
         """Read every outlet's sources (those due, or all with `force`); returns new articles."""

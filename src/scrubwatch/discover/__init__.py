@@ -38,7 +38,10 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
-    """What a watched URL turned out to be, and the articles it leads to."""
+    """What a watched URL turned out to be, and the articles it leads to.
+
+    Every source of `outlet` was read to find `articles`.
+    """
 
     kind: str  # "homepage", "feed", "sitemap" or "article"
     outlet: Outlet
@@ -120,9 +123,11 @@ async def _inspect_homepage(
     sitemaps = await _robots_sitemaps(fetcher, base)
     outlet = Outlet(host=host_of(base), homepage=url, feeds=tuple(feeds), sitemaps=tuple(sitemaps))
     from_page = _found(article_links(html, base), "homepage", limit)
-    feeds_only = Outlet(host=outlet.host, feeds=outlet.feeds)
-    from_feeds = await discover_outlet(fetcher, feeds_only, limit=limit)
-    return Discovery("homepage", outlet, _dedupe([*from_page, *from_feeds])[:limit])
+    # Every source is read now, as a discovery pass would (each capped at `limit`), so that
+    # watching a new outlet counts as its first discovery and is not repeated at once.
+    sources = Outlet(host=outlet.host, feeds=outlet.feeds, sitemaps=outlet.sitemaps)
+    from_sources = await discover_outlet(fetcher, sources, limit=limit)
+    return Discovery("homepage", outlet, _dedupe([*from_page, *from_sources]))
 
 
 def _looks_like_article(response: Response, html: str) -> bool:
