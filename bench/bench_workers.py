@@ -7,9 +7,9 @@ starting the processes, so it includes their start-up: imports, connecting, the 
 first discovery) and steady state (from the first capture to the last), which is what more
 workers can speed up. CPU seconds per process group come from /proc.
 The runs spread widely even on an idle machine, so pairs are repeated and the medians printed.
-Usage: .venv/bin/python bench/bench_workers.py [N] [--repeat R]   (default 1200 articles, 3
-pairs; PostgreSQL from SCRUBWATCH_BENCH_POSTGRES, default
-postgresql+psycopg://postgres@127.0.0.1:5432/test)
+Usage: .venv/bin/python bench/bench_workers.py [N] [--repeat R]   (default 1200 articles, 5
+pairs; PostgreSQL from SCRUBWATCH_BENCH_POSTGRES, default the local server's Unix socket,
+postgresql+psycopg://postgres@/test?host=/var/run/postgresql, else 127.0.0.1:5432)
 """
 
 from __future__ import annotations
@@ -30,9 +30,16 @@ from sqlalchemy import create_engine, func, select, text
 
 from scrubwatch.store import schema as tables
 
-POSTGRES = os.environ.get(
-    "SCRUBWATCH_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# PostgreSQL runs on this machine, so it is reached the way a local deployment would reach it:
+# over its Unix socket when there is one (each query then costs both sides less CPU than over
+# TCP loopback, and here every process shares the same two cores).
+_SOCKET_DIR = "/var/run/postgresql"
+_LOCAL = (
+    f"postgresql+psycopg://postgres@/test?host={_SOCKET_DIR}"
+    if Path(_SOCKET_DIR, ".s.PGSQL.5432").exists()
+    else "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+POSTGRES = os.environ.get("SCRUBWATCH_BENCH_POSTGRES", _LOCAL)
 OUTLET = """
 import sys, time
 from scrubwatch.demo.outlet import FakeOutlet
@@ -85,7 +92,7 @@ def run(count: int, workers: int) -> Run:
     admin = create_engine(POSTGRES)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    db = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    db = f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
     outlet = subprocess.Popen(
         [sys.executable, "-c", OUTLET, str(count)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
@@ -154,34 +161,45 @@ def run(count: int, workers: int) -> Run:
 
 
 def main(count: int, repeat: int) -> None:
-    """`repeat` pairs of runs (1 worker, then 2), each pair's speed-ups and their medians."""
+    """`repeat` pairs of runs, each pair's speed-ups and their medians.
+
+    Pairs alternate which run goes first (1 worker then 2, then 2 then 1) so that a machine
+    slowly getting faster or slower does not favour one side.
+    """
+    print(f"PostgreSQL: {POSTGRES}", flush=True)
     steady, end_to_end = [], []
-    for _ in range(repeat):
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    for pair in range(repeat):
         runs = {}
-        for workers in (1, 2):
+        for workers in (1, 2) if pair % 2 == 0 else (2, 1):
             runs[workers] = result = run(count, workers)
+            rates[workers].append(count / result.window)
             cpu = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.cpu.items())
             print(
                 f"{workers} worker(s): {count} checks; end to end {result.elapsed:.1f} s = "
                 f"{count / result.elapsed:.1f} checks/s; steady state {result.window:.1f} s = "
-                f"{count / result.window:.1f} checks/s; CPU s: {cpu}"
+                f"{count / result.window:.1f} checks/s; CPU s: {cpu}",
+                flush=True,
             )
         end_to_end.append(runs[1].elapsed / runs[2].elapsed)
         steady.append(runs[1].window / runs[2].window)
         print(
             f"speed-up with 2 workers: end to end {end_to_end[-1]:.2f}x, "
-            f"steady state {steady[-1]:.2f}x"
+            f"steady state {steady[-1]:.2f}x",
+            flush=True,
         )
     if repeat > 1:
+        one, two = statistics.median(rates[1]), statistics.median(rates[2])
         print(
             f"median of {repeat} pairs: end to end {statistics.median(end_to_end):.2f}x, "
-            f"steady state {statistics.median(steady):.2f}x"
+            f"steady state {statistics.median(steady):.2f}x "
+            f"(median steady rates: 1 worker {one:.1f}/s, 2 workers {two:.1f}/s = {two / one:.2f}x)"
         )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=1200, help="articles (1200)")
-    parser.add_argument("--repeat", type=int, default=3, help="pairs of runs (3)")
+    parser.add_argument("--repeat", type=int, default=5, help="pairs of runs (5)")
     args = parser.parse_args()
     main(args.count, args.repeat)
