@@ -15,6 +15,7 @@ PURE = [
     "text",
     "compare",
     "deletion",
+    "interstitial",
     "schedule",
     "serialize",
     "extract",

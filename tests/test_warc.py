@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scrubwatch.errors import StorageError
+from scrubwatch.errors import StorageError, StoreUnavailable
 from scrubwatch.model import WarcRef
 from scrubwatch.store.warc import WarcArchive, payload_digest
 
@@ -256,7 +256,7 @@ def test_failed_write_leaves_a_readable_file_and_moves_on(
     with WarcArchive(tmp_path) as archive:
         first = _write(archive, "https://news.example/a", HTML, T0)
         monkeypatch.setattr(archive, "_file", _DiskFullFile(archive._file))
-        with pytest.raises(StorageError, match="No space left"):
+        with pytest.raises(StoreUnavailable, match="No space left"):
             _write(archive, "https://news.example/b", EDITED, T0)
         later = _write(archive, "https://news.example/c", FEED, T0)
         assert archive.read(first).body == HTML

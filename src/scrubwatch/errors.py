@@ -13,7 +13,8 @@
     │   ├── HostBusy           the host asked us (Retry-After) to come back later
     │   └── ProtocolFailure    malformed HTTP, broken content encoding
     ├── ExtractionError        bytes that cannot be read as a page at all
-    └── StorageError           database or archive failure
+    └── StorageError           database or archive failure (e.g. a constraint one row broke)
+        └── StoreUnavailable   the store itself cannot be used: unreachable, disk full, read-only
 
 Expected outcomes ("unchanged", "not an article", "page gone") are return values, not
 exceptions.
@@ -76,3 +77,9 @@ class ExtractionError(ScrubwatchError):
 
 class StorageError(ScrubwatchError):
     """The database or the archive failed."""
+
+
+class StoreUnavailable(StorageError):
+    """The database or the archive cannot be used at all (cannot connect, connection lost,
+    disk full, read-only, I/O error): no other check could be recorded either, so a pass
+    stops instead of failing every article one by one."""

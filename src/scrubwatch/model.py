@@ -55,6 +55,14 @@ class CaptureOutcome(StrEnum):
     UNCHANGED = "unchanged"  # same article text as the latest version
     GONE = "gone"  # the article is not there (any DeletionKind)
     FAILED = "failed"  # the fetch failed: timeout, connection error, 5xx, too large...
+    # A failed look too: the page answered with an interstitial (bot challenge, consent,
+    # login or paywall) instead of the article. Retried like a failure, never a deletion.
+    BLOCKED = "blocked"
+
+    @property
+    def is_failure(self) -> bool:
+        """Whether this capture failed to see the article (failed or blocked)."""
+        return self in (CaptureOutcome.FAILED, CaptureOutcome.BLOCKED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +149,7 @@ class Article:
     last_checked_at: datetime | None = None
     next_check_at: datetime | None = None
     last_change_at: datetime | None = None
-    latest_version: int | None = None  # number of the newest version, if any
+    latest_version: int | None = None  # the version the page shows now (not always the highest)
     consecutive_failures: int = 0
     check_count: int = 0
     fast_hint: dict[str, object] | None = None  # for the fast re-check path (extract.fastpath)

@@ -19,6 +19,7 @@ from scrubwatch.alerts import DeliveryReport, deliver_pending, queue_new_changes
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.discover import Discovery, Found, discover_outlet, inspect
+from scrubwatch.errors import StoreUnavailable
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, ArticleState, CaptureOutcome, Change, Outlet
 from scrubwatch.pipeline import (
@@ -50,7 +51,18 @@ class PassReport:
 
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.results if r.capture.outcome == CaptureOutcome.FAILED)
+        """Checks that did not see the article: failed or blocked."""
+        return sum(1 for r in self.results if r.capture.outcome.is_failure)
+
+    @property
+    def blocked(self) -> int:
+        """Checks that met a wall (bot challenge, consent, login, paywall): part of `failed`."""
+        return sum(1 for r in self.results if r.capture.outcome == CaptureOutcome.BLOCKED)
+
+    @property
+    def internal_errors(self) -> list[CheckResult]:
+        """Checks that hit a bug rather than a bad page (recorded as failed captures)."""
+        return [r for r in self.results if r.internal_error is not None]
 
     @property
     def fast(self) -> int:
@@ -170,28 +182,42 @@ class Runner:
         on_result: Callable[[CheckResult], None] | None = None,
         stop: asyncio.Event | None = None,
         limit: asyncio.Semaphore | None = None,
+        halt: asyncio.Event | None = None,
     ) -> list[CheckResult]:
         """Check the given articles concurrently; a stop request lets running checks finish.
 
         `limit` bounds the checks in flight (default: `concurrency`), shared by calls that
         run at once. For a batch of `MIN_PASS_ARTICLES` or more, pages are analysed in a
         worker process where there is a spare core (until the end of the pass).
+
+        A check that finds the store unavailable sets `halt` (shared by calls that run at
+        once): no further check starts, those running finish, and the StoreUnavailable is
+        raised once they have. One article's own failure never stops the others.
         """
         if self.analysis is not None and len(articles) >= MIN_PASS_ARTICLES:
             self.services.pages = self.analysis
         limit = limit or asyncio.Semaphore(self.settings.concurrency)
+        halt = halt or asyncio.Event()
         results: list[CheckResult] = []
+        broken: list[StoreUnavailable] = []
 
         async def one(article: Article) -> None:
             async with limit:
-                if stop is not None and stop.is_set():
+                if halt.is_set() or (stop is not None and stop.is_set()):
                     return
-                result = await check_article(article, self.services)
+                try:
+                    result = await check_article(article, self.services)
+                except StoreUnavailable as exc:
+                    halt.set()
+                    broken.append(exc)
+                    return
                 results.append(result)
                 if on_result is not None:
                     on_result(result)
 
         await asyncio.gather(*(one(a) for a in articles))
+        if broken:
+            raise broken[0]
         return results
 
     async def check_pass(
@@ -209,7 +235,7 @@ class Runner:
         then the articles it found: a slow feed or a big sitemap does not hold up the checks.
         `on_due` hears the number of checks to do, and again when discovery adds some.
         """
-        limit = asyncio.Semaphore(self.settings.concurrency)
+        limit, halt = asyncio.Semaphore(self.settings.concurrency), asyncio.Event()
         due = self._due(all_articles)
         if on_due is not None:
             on_due(len(due))
@@ -221,14 +247,19 @@ class Runner:
             found = [a for a in self._due(all_articles) if a.id not in taken]
             if found and on_due is not None:
                 on_due(len(due) + len(found))
-            return await self.check(found, on_result=on_result, stop=stop, limit=limit)
+            return await self.check(found, on_result=on_result, stop=stop, limit=limit, halt=halt)
 
         try:
             async with asyncio.TaskGroup() as group:
                 known = group.create_task(
-                    self.check(due, on_result=on_result, stop=stop, limit=limit)
+                    self.check(due, on_result=on_result, stop=stop, limit=limit, halt=halt)
                 )
                 found = group.create_task(discover_then_check())
+        except ExceptionGroup as failed:
+            alone = _first_store_failure(failed)
+            if alone is None:
+                raise
+            raise alone from None  # the store going away is one plain error, not a group
         finally:
             await self._stop_analysis_workers()
         report.results = [*known.result(), *found.result()]
@@ -287,6 +318,18 @@ class Runner:
 def _log_failed_delivery(task: asyncio.Task[DeliveryReport] | None) -> None:
     if task is not None and task.done() and not task.cancelled() and task.exception():
         log.error("alert delivery failed: %s", task.exception())
+
+
+def _first_store_failure(group: BaseExceptionGroup[BaseException]) -> StoreUnavailable | None:
+    """The first StoreUnavailable in a (nested) exception group, if there is one."""
+    for exc in group.exceptions:
+        if isinstance(exc, StoreUnavailable):
+            return exc
+        if isinstance(exc, BaseExceptionGroup):
+            found = _first_store_failure(exc)
+            if found is not None:
+                return found
+    return None
 
 
 def _discovery_due(outlet: Outlet, now: datetime, interval: timedelta) -> bool:

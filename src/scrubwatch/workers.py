@@ -80,6 +80,9 @@ def build_app(settings: Settings, state: WorkerState) -> procrastinate.App:
         retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=5),
     )
     async def check(context: procrastinate.JobContext, article_id: int) -> None:
+        """One article's check. A bug it runs into is recorded as a failed capture and the
+        job succeeds (the article's schedule retries it with backoff, as any failure); the
+        store being unavailable fails the job, and procrastinate retries it."""
         runner = state.runner
         assert runner is not None, "the worker's runner is opened before jobs run"
         article = runner.store.article_by_id(article_id)

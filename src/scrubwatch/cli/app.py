@@ -80,5 +80,6 @@ def main() -> None:
 def _fail(exc: Exception, status: int) -> None:
     if _state.debug:
         raise exc
-    err.print(f"scrubwatch: error: {exc}", markup=False, highlight=False)
+    message = " ".join(str(exc).split())  # one line, whatever the error's text holds
+    err.print(f"scrubwatch: error: {message}", markup=False, highlight=False, soft_wrap=True)
     sys.exit(status)

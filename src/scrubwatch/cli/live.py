@@ -18,6 +18,12 @@ from scrubwatch.runner import PassReport
 RECENT = 8  # changes kept on screen
 
 
+def failed_text(failed: int, blocked: int) -> str:
+    """ "3 failed (2 blocked)": a wall is a failure, named apart because its remedy differs
+    (a proxy, a word with the site) from a server's that is down."""
+    return f"{failed} failed ({blocked} blocked)" if blocked else f"{failed} failed"
+
+
 class RunDisplay:
     """Collects what the runner reports and renders it."""
 
@@ -27,12 +33,14 @@ class RunDisplay:
         self.passes = 0
         self.checked = 0
         self.failed = 0
+        self.blocked = 0
         self.changes: deque[Change] = deque(maxlen=RECENT)
         self.last_pass: datetime | None = None
 
     def on_result(self, result: CheckResult) -> None:
         self.checked += 1
-        self.failed += result.capture.outcome == CaptureOutcome.FAILED
+        self.failed += result.capture.outcome.is_failure
+        self.blocked += result.capture.outcome == CaptureOutcome.BLOCKED
         if result.change is not None:
             self.changes.appendleft(result.change)
 
@@ -44,7 +52,8 @@ class RunDisplay:
         """One plain line per pass, for logs."""
         return (
             f"{now.isoformat(timespec='seconds')} pass: {report.checked} checked, "
-            f"{report.new_articles} new, {report.failed} failed, {len(report.changes)} changes"
+            f"{report.new_articles} new, {failed_text(report.failed, report.blocked)}, "
+            f"{len(report.changes)} changes"
         )
 
     def __rich__(self) -> RenderableType:
@@ -52,7 +61,7 @@ class RunDisplay:
         table.add_row("watching since", self.started.strftime("%Y-%m-%d %H:%M:%S UTC"))
         last = self.last_pass.strftime("%H:%M:%S UTC") if self.last_pass else "running"
         table.add_row("passes", f"{self.passes} (last: {last})")
-        table.add_row("checks", f"{self.checked} ({self.failed} failed)")
+        table.add_row("checks", f"{self.checked} ({failed_text(self.failed, self.blocked)})")
         parts: list[RenderableType] = [table, Text("")]
         if self.changes:
             parts.append(Text("recent changes", style="bold"))

@@ -18,6 +18,7 @@ from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.render import print_diff, render_change, render_versions, safe
 from scrubwatch.cli.session import store_session
 from scrubwatch.compare import compare_documents
+from scrubwatch.compare.pairs import version_before
 from scrubwatch.config import Settings
 from scrubwatch.errors import FetchError, ScrubwatchError, UsageError
 from scrubwatch.extract import extract_document
@@ -86,21 +87,28 @@ def diff(
     from_: Annotated[int | None, typer.Option("--from", help="Older version number.")] = None,
     to: Annotated[int | None, typer.Option("--to", help="Newer version number.")] = None,
 ) -> None:
-    """A readable diff of two versions (default: the last two)."""
+    """A readable diff of two versions (default: the last two the page showed).
+
+    By default the version the page shows now is compared with the one it showed before,
+    which after a flip-back is not the number below it (see `compare.pairs`).
+    """
     settings = settings_of(ctx)
     with store_session(settings) as store:
         article = _article(store, url)
         assert article.id is not None
-        latest = article.latest_version or 0
-        new_number = to if to is not None else latest
-        old_number = from_ if from_ is not None else new_number - 1
-        old = store.version(article.id, old_number)
-        new = store.version(article.id, new_number)
-    if latest < 2 and from_ is None and to is None:
-        raise UsageError(f"{url} has {latest} version(s) so far: nothing to compare yet")
+        versions = {v.number: v for v in store.versions(article.id)}
+        highest = max(versions, default=0)
+        new_number = to if to is not None else article.latest_version or 0
+        old_number = from_
+        if old_number is None:
+            before = version_before(new_number, store.changes(url=article.url), versions)
+            old_number = before or 0
+    if highest < 2 and from_ is None and to is None:
+        raise UsageError(f"{url} has {highest} version(s) so far: nothing to compare yet")
+    old, new = versions.get(old_number), versions.get(new_number)
     if old is None or new is None:
         missing = old_number if old is None else new_number
-        raise UsageError(f"{url} has no version {missing} (it has 1 to {latest})")
+        raise UsageError(f"{url} has no version {missing} (it has 1 to {highest})")
     found = compare_documents(old.document, new.document, settings.watch_terms)
     print_diff(out, article.url, old, new, found)
 

@@ -12,12 +12,11 @@ from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scrubwatch.cli.app import app, err, out, settings_of
-from scrubwatch.cli.live import RunDisplay
+from scrubwatch.cli.live import RunDisplay, failed_text
 from scrubwatch.cli.render import render_change, safe
 from scrubwatch.cli.session import runner_session
 from scrubwatch.config import Settings
 from scrubwatch.errors import FetchError, UsageError
-from scrubwatch.model import CaptureOutcome
 from scrubwatch.pipeline import CheckResult
 from scrubwatch.runner import PassReport, Runner
 from scrubwatch.workers import conninfo, run_scheduler
@@ -70,9 +69,15 @@ def check(
         bool, typer.Option("--all", help="Check every article, not only those due.")
     ] = False,
 ) -> None:
-    """One pass now: discover new articles, fetch what is due (--all: every article)."""
+    """One pass now: discover new articles, fetch what is due (--all: every article).
+
+    Exits 1 when a check hit an internal error (a bug, not a bad page), after the report.
+    """
     report = asyncio.run(_check(settings_of(ctx), all_articles))
     print_report(report)
+    if report.internal_errors:
+        err.print(internal_errors_line(report), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
 
 
 async def _check(settings: Settings, all_articles: bool) -> PassReport:
@@ -100,7 +105,7 @@ async def _check_pass(runner: Runner, all_articles: bool) -> PassReport:
 
         def on_result(result: CheckResult) -> None:
             nonlocal failed
-            failed += result.capture.outcome == CaptureOutcome.FAILED
+            failed += result.capture.outcome.is_failure
             progress.update(task, advance=1, failed=failed)
 
         return await runner.check_pass(
@@ -115,12 +120,26 @@ def print_report(report: PassReport) -> None:
     changes = report.changes
     out.print(
         f"Checked {report.checked} article(s), {report.new_articles} newly discovered, "
-        f"{report.failed} failed, {len(changes)} change(s).",
+        f"{failed_text(report.failed, report.blocked)}, {len(changes)} change(s).",
         markup=False,
         highlight=False,
     )
     for change in changes:
         out.print(render_change(change, details=False))
+
+
+def internal_errors_line(report: PassReport) -> str:
+    """One line for stderr: how many checks hit a bug, and the first of them.
+
+    Ordinary failures (timeouts, 5xx) are what the web is like and leave the exit status 0;
+    an internal error is scrubwatch's own fault, so a script running `check` should hear it.
+    """
+    failed = report.internal_errors
+    first = failed[0]
+    return (
+        f"{len(failed)} of {report.checked} checks failed with an internal error (see the log); "
+        f"first: {safe(first.article.url)} {safe(first.internal_error)}"
+    )
 
 
 @app.command()

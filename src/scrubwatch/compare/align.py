@@ -28,6 +28,14 @@ _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|(?:(?![\u3040-\u30ff\u3400-\u9
 
 
 _DIGIT = re.compile(r"\d")
+# A list item's enumerator or bullet at the start of a sentence ("a.", "(iv)", "12)", "•").
+# Pages render them as text or as markup from one fetch to the next, and a renumbered list
+# is not an edit a reader cares about; the words after it are compared. Capital letters are
+# left alone: "A. Smith said" starts with an initial, not an enumerator.
+_LIST_MARKER = re.compile(
+    r"^(?:[(\[]?(?:\d{1,3}|[a-z]|[ivxlc]{1,6})[.)\]]|\((?:\d{1,3}|[A-Z]|[IVXLC]{1,6})\)"
+    r"|[•·▪‣◦●○■□–—-])(?:\s+|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +63,14 @@ class Alignment:
 
 
 def sentences_of(text: str, language: str | None) -> list[Sentence]:
-    """The sentences of a body with their keys, in order."""
-    return [
-        Sentence(s, normalize(s), fold(s, language), i)
-        for i, s in enumerate(split_sentences(text, language))
-    ]
+    """The sentences of a body with their keys (list enumerators left out), in order; a
+    "sentence" that is only an enumerator ("1." split off its item) is no sentence."""
+    found: list[Sentence] = []
+    for s in split_sentences(text, language):
+        words = _LIST_MARKER.sub("", s, count=1)
+        if words:
+            found.append(Sentence(s, normalize(words), fold(words, language), len(found)))
+    return found
 
 
 def align(old: list[Sentence], new: list[Sentence]) -> Alignment:

@@ -56,6 +56,7 @@ class _Story:
     redirect_status: int = 301
     delay: float = 0.0
     failing: int | None = None
+    instead: _Reply | None = None  # served in place of the article (see serve_instead)
 
 
 @dataclass(frozen=True)
@@ -322,6 +323,8 @@ class FakeOutlet:
 
     def _article_reply(self, story: _Story, chrome: Chrome) -> _Reply:
         base = self.base_url
+        if story.instead is not None:
+            return story.instead
         if story.failing is not None:
             retry = (("Retry-After", "120"),) if story.failing == 503 else ()
             body = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
@@ -342,6 +345,13 @@ class FakeOutlet:
         page = article_page(base, chrome, story.view, teaser, with_body=with_body)
         modified = story.view.updated or story.view.published
         return _Reply(200, page, headers=(("Last-Modified", _http_date(modified)),))
+
+    def serve_instead(self, slug: str, html: str | bytes | None, status: int = 200) -> None:
+        """Answer requests for the article with this page (a bot challenge, a consent wall...)
+        and status; None: serve the article again. The article stays listed meanwhile."""
+        body = html.encode() if isinstance(html, str) else html
+        with self._lock:
+            self._get(slug).instead = None if body is None else _Reply(status, body)
 
 
 def _http_date(moment: datetime) -> str:

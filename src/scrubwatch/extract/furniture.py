@@ -5,12 +5,17 @@ sometimes keeps it as text, mostly on short pages where it falls back to the who
 worse, its presence can tip trafilatura into choosing a different main block. Removing it
 first keeps the extracted text equal across fetches:
 
-- regions that declare themselves navigation, banner, footer or aside, outside any
-  `<article>` (an article's own `<aside>` or `<footer>` may hold its text);
-- cookie/consent banners and ad slots, found by a class or id word, only when they hold
-  little text (a long block named "ad-..." is more likely an article than an advert);
+- regions that declare themselves navigation, banner, footer, aside, menu, dialog or
+  search, and elements marked `hidden` (a reader never sees them: closed menus, portals),
+  outside any `<article>` (an article's own `<aside>` or `<footer>` may hold its text);
+- cookie/consent banners and ad slots, found by a class or id word (camelCase words too:
+  "wcpConsentBanner"), only when they hold little text (a long block named "ad-..." is
+  more likely an article than an advert);
 - elements whose whole text is a relative clock ("Updated 5 minutes ago"), which is
   "now minus t" rendered on the server and never the story's words;
+- (not furniture, but fixed in the same walk) text left loose after a block inside a
+  `<div>` ("...</div> Revised: 26 July 2022 </div>") is given a paragraph of its own,
+  since trafilatura drops such text;
 - scripts, styles and SVG drawings, which hold no text a reader sees (trafilatura drops
   them too, but only after copying them along with the page, several times). JSON-LD
   scripts stay: trafilatura may read the article body from one when all else fails.
@@ -45,10 +50,24 @@ _CLOCK_WORDS = ("ago", "назад", "önce", "vor ", "il y a", "hace ")
 _CLOCK_REACH = 40  # characters around a clock word that can hold the rest of the clock
 
 _DECLARED_TAGS = ("nav", "footer", "aside")
-_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary"}
-# Words of a class or id (split by anything but letters): a word starting with "cookie",
-# "consent" or "gdpr", or a whole ad word ("ad" is not "load", "adapt" or "header").
-_CONSENT_NAME = re.compile(r"(?:^|[^a-z])(?:cookie|consent|gdpr)", re.IGNORECASE)
+_CHROME_ROLES = {
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "menu",
+    "menubar",
+    "dialog",
+    "alertdialog",
+    "tooltip",
+    "search",
+}
+# Words of a class or id (split by anything but letters, and where a capital follows a small
+# letter): a word starting with "cookie", "consent" or "gdpr", or a whole ad word ("ad" is
+# not "load", "adapt" or "header").
+_CONSENT_NAME = re.compile(
+    r"(?:(?:^|[^a-zA-Z])(?i:cookie|consent|gdpr)|(?<=[a-z])(?:Cookie|Consent|Gdpr|GDPR))"
+)
 _ADVERT_NAME = re.compile(
     r"(?:^|[^a-z])(?:ad|ads|adslot|adunit|advert[a-z]*|adsbygoogle|dfp)(?:$|[^a-z])",
     re.IGNORECASE,
@@ -88,9 +107,12 @@ def _declared_and_named(tree: HtmlElement) -> list[HtmlElement]:
     """
     found = []
     for element in tree.iter(etree.Element):
-        if (element.tag in _DECLARED_TAGS or element.get("role") in _CHROME_ROLES) and next(
-            element.iterancestors("article"), None
-        ) is None:
+        declared = (
+            element.tag in _DECLARED_TAGS
+            or element.get("role") in _CHROME_ROLES
+            or element.get("hidden") is not None
+        )
+        if declared and next(element.iterancestors("article"), None) is None:
             found.append(element)
             continue
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
@@ -157,3 +179,25 @@ def strip_furniture(tree: HtmlElement, source: str | None = None) -> None:
     found += _inert(tree)
     for element in found:
         _drop(element)
+    _adopt_loose_text(tree)
+
+
+_BLOCKS = {"div", "p", "ul", "ol", "table", "section", "blockquote", "h1", "h2", "h3", "h4"}
+_LOOSE_PARENTS = {"div", "section", "article", "main", "td"}
+_MIN_LOOSE_CHARS = 12
+
+
+def _adopt_loose_text(tree: HtmlElement) -> None:
+    """Wrap the text that follows a block element, loose in its container, in a `<p>`."""
+    loose = [
+        element
+        for element in tree.iter(*_BLOCKS)
+        if element.tail
+        and len(element.tail.strip()) >= _MIN_LOOSE_CHARS
+        and (parent := element.getparent()) is not None
+        and parent.tag in _LOOSE_PARENTS
+    ]
+    for element in loose:
+        paragraph = element.makeelement("p", {})
+        paragraph.text, element.tail = element.tail.strip(), None
+        element.addnext(paragraph)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from scrubwatch.deletion import classify_gone
 from scrubwatch.extract import extract_document
 from scrubwatch.extract.fastpath import make_hint
+from scrubwatch.interstitial import WALL_STATUSES, detect_interstitial
 from scrubwatch.model import DeletionKind, Document
 
 PAGE_TYPES = ("html", "xml")  # content types extraction is attempted on
@@ -39,19 +40,30 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """The verdict on a page: gone (how, and where to), or the document it shows."""
+    """The verdict on a page: gone (how, and where to), blocked by a wall, or the document
+    it shows."""
 
     document: Document | None
     gone: tuple[DeletionKind, str | None] | None
     hint: dict[str, object] | None  # the fast re-check hint of a usable document
     error: str | None  # why a page that is not gone cannot be compared
+    # What stood in front of the article ("bot challenge", "consent wall", "login wall",
+    # "paywall"): a failed look, never a deletion or an edit.
+    blocked: str | None = None
 
 
 def analyse(page: Page) -> Analysis:
-    """Extract, judge deletion, and pin the article for fast re-checks."""
+    """Extract, judge walls and deletion, and pin the article for fast re-checks.
+
+    Walls are judged first: a challenge or consent page looks like an emptied article or a
+    "not found" page to the deletion tests.
+    """
     document = None
     if page.extractable:
         document = extract_document(page.body, page.final_url, page.content_type)
+    blocked = _wall(page, document)
+    if blocked is not None:
+        return Analysis(document, None, None, f"blocked: {blocked}", blocked)
     gone = classify_gone(
         page.status, page.url, page.final_url, document, page.previous, probe=page.probe
     )
@@ -62,6 +74,20 @@ def analyse(page: Page) -> Analysis:
         return Analysis(document, None, None, error or "no document")
     hint = make_hint(page.body, page.content_type, document)
     return Analysis(document, None, hint.to_json() if hint else None, None)
+
+
+def _wall(page: Page, document: Document | None) -> str | None:
+    """The wall this page is, if any: on a 200 page that was extracted, or on an error answer
+    (401, 403, 429, 503) whose body is an HTML page."""
+    if page.status not in WALL_STATUSES:
+        return None
+    if page.status != 200:
+        content_type = (page.content_type or "text/html").lower()
+        if "html" not in content_type or not page.body:
+            return None
+    return detect_interstitial(
+        page.body, document, page.status, previous=page.previous, content_type=page.content_type
+    )
 
 
 def _unusable(page: Page, document: Document | None) -> str | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from scrubwatch.errors import FetchError
+from scrubwatch.errors import FetchError, StoreUnavailable
 from scrubwatch.extract.fastpath import FastHint, unchanged
 from scrubwatch.fetch import Response
 from scrubwatch.model import (
@@ -23,11 +24,21 @@ from scrubwatch.model import (
 )
 from scrubwatch.pipeline.analysis import Analysis, Page, analyse
 from scrubwatch.pipeline.offload import WorkerDied
-from scrubwatch.pipeline.record import record_document, record_failure, record_gone, save
+from scrubwatch.pipeline.record import (
+    record_blocked,
+    record_document,
+    record_failure,
+    record_gone,
+    save,
+)
 from scrubwatch.pipeline.services import CheckResult, Services
 from scrubwatch.store.warc import payload_digest
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 300  # of an internal error's text, on its capture and in summaries
 
 
 async def check_article(
@@ -37,16 +48,33 @@ async def check_article(
 
     A check run again with the same `idempotency_key` (a retried worker task) records
     nothing new.
+
+    Nor does it raise for a bug this article ran into (a constraint its data broke, a library
+    choking on a hostile URL): that fails this check alone, logged with its traceback and
+    recorded as a failed capture, so it is retried with backoff while the other articles go
+    on. Only StoreUnavailable escapes (with the store gone no other check could be recorded
+    either, so the pass should stop), and what is not an Exception: cancellation, Ctrl-C.
     """
     assert article.id is not None
-    fetched_at = services.clock.now()
     blank = Capture(
         article_id=article.id,
-        fetched_at=fetched_at,
+        fetched_at=services.clock.now(),
         url=article.url,
         outcome=CaptureOutcome.FAILED,
         idempotency_key=idempotency_key,
     )
+    try:
+        return await _check(article, services, blank)
+    except StoreUnavailable:
+        raise
+    except Exception as exc:  # deliberately broad: see the docstring
+        return await _internal_error(services, article, blank, exc)
+
+
+async def _check(article: Article, services: Services, blank: Capture) -> CheckResult:
+    """The check itself: fetch, archive, analyse (maybe in a worker process), record."""
+    assert article.id is not None
+    fetched_at = blank.fetched_at
     etag = last_modified = None
     if article.state == ArticleState.LIVE and article.latest_version:
         etag, last_modified = await _in_thread(services, services.store.validators, article.id)
@@ -75,6 +103,43 @@ async def check_article(
             services, record_failure, services, article, fetched_at, str(exc), step.capture
         )
     return await _in_thread(services, _conclude, services, article, step, analysis)
+
+
+async def _internal_error(
+    services: Services, article: Article, blank: Capture, exc: Exception
+) -> CheckResult:
+    """Log a bug met while checking one article and record it as that check's failure.
+
+    If even that record fails (the bug may be in recording), the result says so without
+    a capture in the store: the article stays due and is tried again next pass.
+    """
+    log.error("internal error while checking %s", article.url, exc_info=exc)
+    error = _internal_error_text(exc)
+    message = f"internal error: {error}"
+    try:
+        result = await _in_thread(
+            services, record_failure, services, article, blank.fetched_at, message, blank
+        )
+    except StoreUnavailable:
+        raise
+    except Exception:  # the failure cannot be recorded: say so, keep the pass going
+        log.exception("could not record the internal error of %s", article.url)
+        result = CheckResult(article, replace(blank, error=message), None)
+    return replace(result, internal_error=error)
+
+
+def _internal_error_text(exc: BaseException) -> str:
+    """`Type: message` on one line, short enough for a capture and a summary line.
+
+    The type is the innermost cause's (IntegrityError, not the StorageError wrapping it):
+    that is what tells a reader of the log which bug this is.
+    """
+    root, seen = exc, {id(exc)}
+    while root.__cause__ is not None and id(root.__cause__) not in seen:
+        root = root.__cause__
+        seen.add(id(root))
+    text = " ".join(f"{type(root).__name__}: {exc}".split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +212,8 @@ def _conclude(
 ) -> CheckResult:
     """Record what the analysed page showed: runs in the processing thread."""
     capture, previous = pending.capture, pending.previous
+    if analysis.blocked is not None:
+        return record_blocked(services, article, capture, analysis.blocked)
     if analysis.gone is not None:
         return record_gone(services, article, capture, previous, *analysis.gone)
     document = analysis.document

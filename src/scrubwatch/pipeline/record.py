@@ -3,6 +3,9 @@
 Rules a reader could not guess:
 - A page that keeps failing is reported gone only after `gone_after_failures` failed checks
   spanning `gone_after_hours`: an outage is not a deletion.
+- A page that answers with a wall (bot challenge, consent, login, paywall) is a failed look,
+  retried with the same backoff, but never reported gone, however long it lasts: the site
+  is there, only not showing the article to us. It also ends a run of failures.
 - A page that returns to an earlier version (A → B → A) gets that version's number back, and
   each transition is reported once: an outlet flipping between two headlines does not
   re-alert on every flip.
@@ -83,12 +86,7 @@ def record_document(
     capture = replace(capture, outcome=CaptureOutcome.NEW_VERSION)
     if previous is None:
         return _first_version(services, article, capture, document, hint)
-    chrome = services.chrome.for_host(article.outlet_host)
-    diff = compare_documents(
-        chrome.strip_document(previous.document),
-        chrome.strip_document(document),
-        services.settings.watch_terms,
-    )
+    diff = _compare(services, article, previous.document, document)
     restored = article.state == ArticleState.GONE
     if diff is None:
         capture = replace(capture, outcome=CaptureOutcome.UNCHANGED)
@@ -111,6 +109,24 @@ def record_document(
         new_document=document,
         change=change,
         fast_hint=hint,
+    )
+
+
+def _compare(
+    services: Services, article: Article, previous: Document, document: Document
+) -> Diff | None:
+    """What changed in the article, without the outlet's learned chrome on either side.
+
+    The same extracted text is never a change, whatever the chrome model learned since the
+    previous version was stored: that is settled before the model is consulted at all.
+    """
+    if document.fingerprint() == previous.fingerprint():
+        return None
+    chrome = services.chrome.for_host(article.outlet_host)
+    return compare_documents(
+        chrome.strip_document(previous),
+        chrome.strip_document(document),
+        services.settings.watch_terms,
     )
 
 
@@ -186,6 +202,33 @@ def record_failure(
     )
     capture = replace(capture, outcome=CaptureOutcome.FAILED, error=error)
     failures = article.consecutive_failures + 1
+    retry = _retry_at(services, article, capture)
+    change, state = _persistent_failure(services, article, fetched_at, error, failures)
+    record = CheckRecord(
+        article=article, capture=capture, state=state, next_check_at=retry, change=change
+    )
+    return CheckResult(article, services.store.record_check(record), change)
+
+
+def record_blocked(
+    services: Services, article: Article, capture: Capture, reason: str
+) -> CheckResult:
+    """A wall answered instead of the article: a failed look, retried with backoff.
+
+    Nothing else moves: no change, the article keeps its state, latest version and fast
+    hint, and the outlet's chrome model learns nothing from the wall.
+    """
+    capture = replace(capture, outcome=CaptureOutcome.BLOCKED, error=f"blocked: {reason}")
+    retry = _retry_at(services, article, capture)
+    record = CheckRecord(article=article, capture=capture, state=article.state, next_check_at=retry)
+    return CheckResult(article, services.store.record_check(record), None)
+
+
+def _retry_at(services: Services, article: Article, capture: Capture) -> datetime:
+    """When to look again after a failed look: backoff by failures in a row (this one
+    included), or later if the server asked for that with Retry-After (up to a day)."""
+    fetched_at = capture.fetched_at
+    failures = article.consecutive_failures + 1
     retry = retry_after_failure(now=fetched_at, consecutive_failures=failures, rng=services.rng)
     asked = (
         retry_after_seconds(header_value(capture.headers, "Retry-After"))
@@ -194,11 +237,7 @@ def record_failure(
     )
     if asked is not None:
         retry = max(retry, fetched_at + timedelta(seconds=min(asked, 86400)))
-    change, state = _persistent_failure(services, article, fetched_at, error, failures)
-    record = CheckRecord(
-        article=article, capture=capture, state=state, next_check_at=retry, change=change
-    )
-    return CheckResult(article, services.store.record_check(record), change)
+    return retry
 
 
 def _persistent_failure(
@@ -211,6 +250,11 @@ def _persistent_failure(
     since = services.store.failing_since(article.id) or fetched_at
     long_enough = fetched_at - since >= timedelta(hours=settings.gone_after_hours)
     if failures < settings.gone_after_failures or not long_enough:
+        return None, article.state
+    # `failures` counts blocked looks as well (they slow retries down): only failed ones
+    # count towards "unreachable", and only since the last look that got an answer.
+    failures = _failed_in_a_row(services, article.id)
+    if failures < settings.gone_after_failures:
         return None, article.state
     summary = (
         f"Article unreachable since {iso(since)}: {failures} failed checks in a row (last: {error})"
@@ -226,6 +270,19 @@ def _persistent_failure(
         extra={"failure": error, "failing_since": iso(since), "failed_checks": failures},
     )
     return change, ArticleState.GONE
+
+
+def _failed_in_a_row(services: Services, article_id: int) -> int:
+    """Failed captures since the last capture that was not one, this check included.
+
+    Read only when an article seems to have failed long enough to be reported gone.
+    """
+    count = 1
+    for capture in reversed(services.store.captures(article_id)):
+        if capture.outcome != CaptureOutcome.FAILED:
+            break
+        count += 1
+    return count
 
 
 def save(

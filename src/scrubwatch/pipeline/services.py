@@ -41,3 +41,6 @@ class CheckResult:
     capture: Capture
     change: Change | None
     fast_path: bool = False  # decided unchanged without extraction (fast re-check path)
+    # Set when the check hit a bug rather than a bad page ("IntegrityError: ..."): the
+    # capture is a failure like any other, but `check` owes its user an exit status of 1.
+    internal_error: str | None = None

@@ -133,7 +133,8 @@ class StoreReads(SearchReads):
 
     def outlet_health(self, since: datetime) -> list[OutletHealth]:
         """Every outlet with its counts; failure rate over captures made at or after `since`."""
-        failed = case((t.captures.c.outcome == CaptureOutcome.FAILED.value, 1), else_=0)
+        failures = (CaptureOutcome.FAILED.value, CaptureOutcome.BLOCKED.value)
+        failed = case((t.captures.c.outcome.in_(failures), 1), else_=0)
         captures = (
             select(
                 t.articles.c.outlet_id,

@@ -2,19 +2,29 @@
 
 Every check is written in one transaction (capture, version, change, article state), so a
 crash leaves either all of it or none of it. Version numbers are assigned inside that
-transaction, from the article's own row, so two writers cannot hand out the same number.
+transaction, one above the highest the article has (a unique constraint refuses a number
+handed out twice); `articles.latest_version` is the version the page shows now, which a
+flip-back (A → B → A) moves back to an earlier number.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
-from scrubwatch.errors import StorageError
+from scrubwatch.errors import StorageError, StoreUnavailable
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -59,7 +69,7 @@ class SqlStore(StoreReads, StoreAlerts):
             engine = create_db_engine(url)
             migrate(engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open database {url}: {exc}") from exc
+            raise storage_error(exc, f"cannot open database {url}") from exc
         return cls(engine)
 
     def close(self) -> None:
@@ -257,7 +267,7 @@ class SqlStore(StoreReads, StoreAlerts):
             shown = latest if cap.outcome == CaptureOutcome.UNCHANGED else None
             number = None
             if record.new_document is not None:
-                number = (latest or 0) + 1
+                number = _next_number(conn, art.id)
                 shown = number
             elif record.reuse_version is not None:
                 shown = latest = record.reuse_version
@@ -366,7 +376,8 @@ class SqlStore(StoreReads, StoreAlerts):
 
 
 class _Tx:
-    """A connection in a transaction; SQLAlchemy errors become StorageError."""
+    """A connection in a transaction; SQLAlchemy errors become StorageError, or its subclass
+    StoreUnavailable when the database itself cannot be used (see `storage_error`)."""
 
     def __init__(self, engine: Engine, *, write: bool) -> None:
         self.engine = engine
@@ -376,6 +387,10 @@ class _Tx:
     def __enter__(self) -> Connection:
         try:
             self._conn = self.engine.connect()
+        except SQLAlchemyError as exc:
+            # No connection at all: whatever the reason, no other query would fare better.
+            raise StoreUnavailable(f"database unavailable: {_describe(exc)}") from exc
+        try:
             if self._write and self.engine.dialect.name == "sqlite":
                 # Take the write lock up front: a deferred transaction that reads then writes
                 # can fail with "database is locked" instead of waiting its turn.
@@ -383,7 +398,9 @@ class _Tx:
             else:
                 self._conn.begin()
         except SQLAlchemyError as exc:
-            raise StorageError(f"database unavailable: {exc}") from exc
+            with contextlib.suppress(SQLAlchemyError):
+                self._conn.close()
+            raise storage_error(exc, "database unavailable") from exc
         return self._conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -394,11 +411,66 @@ class _Tx:
             else:
                 self._conn.rollback()
         except SQLAlchemyError as error:
-            raise StorageError(f"database write failed: {error}") from error
+            raise storage_error(error, "database write failed") from error
         finally:
-            self._conn.close()
+            with contextlib.suppress(SQLAlchemyError):
+                self._conn.close()
         if isinstance(exc, SQLAlchemyError):
-            raise StorageError(f"database error: {exc}") from exc
+            raise storage_error(exc, "database error") from exc
+
+
+# SQLite primary result codes that mean the database file cannot be used at all: READONLY,
+# IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. (BUSY and LOCKED are contention, not a dead store.)
+_SQLITE_UNUSABLE = frozenset({8, 10, 11, 13, 14, 26})
+_SQLITE_UNUSABLE_WORDS = (
+    "unable to open database file",
+    "disk i/o error",
+    "database or disk is full",
+    "readonly database",
+    "file is not a database",
+    "database disk image is malformed",
+)
+# SQLSTATE prefixes with the same meaning on PostgreSQL: connection exception (08), invalid
+# authorization (28), no such database (3D), insufficient resources such as a full disk or
+# too many connections (53), server shutting down or not accepting connections (57P; not
+# 57014, one cancelled query), system or I/O error (58).
+_PG_UNUSABLE = ("08", "28", "3D", "53", "57P", "58")
+
+
+def storage_error(exc: SQLAlchemyError, what: str) -> StorageError:
+    """The StorageError for a SQLAlchemy error: StoreUnavailable when the store itself failed.
+
+    Callers stop a whole pass on StoreUnavailable, while any other StorageError (a constraint
+    one article's data hit) fails only that article's check; so only what no later query
+    could get past counts: a lost connection, a server that is down, a full or broken disk.
+    """
+    message = f"{what}: {_describe(exc)}"
+    return StoreUnavailable(message) if _unusable(exc) else StorageError(message)
+
+
+def _unusable(exc: SQLAlchemyError) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, (InterfaceError, DisconnectionError)):
+        return True  # the driver's connection is closed or broken
+    if not isinstance(exc, OperationalError):
+        return False  # IntegrityError, DataError, ProgrammingError...: this query's fault
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error):
+        text = str(orig).lower()
+        return (orig.sqlite_errorcode & 0xFF) in _SQLITE_UNUSABLE or any(
+            words in text for words in _SQLITE_UNUSABLE_WORDS
+        )
+    state = getattr(orig, "sqlstate", None)
+    # PostgreSQL errors without a SQLSTATE come from the client: the connection failed.
+    return state is None or str(state).startswith(_PG_UNUSABLE)
+
+
+def _describe(exc: SQLAlchemyError) -> str:
+    """The driver's own message on one line, without SQLAlchemy's SQL echo and links."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc).split("\n(Background", 1)[0]
+    return " ".join(text.split()) or type(exc).__name__
 
 
 def _resume(conn: Connection, urls: Sequence[str], now: datetime) -> None:
@@ -416,6 +488,17 @@ def _resume(conn: Connection, urls: Sequence[str], now: datetime) -> None:
         )
 
 
+def _next_number(conn: Connection, article_id: int) -> int:
+    """The number of the article's next version: one above the highest stored.
+
+    Not `latest_version + 1`: after a flip-back (A → B → A) the page shows version 1 again
+    while version 2 exists, and the next new text must be version 3. Read inside the write
+    transaction that stores the version.
+    """
+    highest = conn.execute(q.MAX_VERSION_NUMBER, {"article": article_id}).scalar_one()
+    return (highest or 0) + 1
+
+
 def _union(existing: Sequence[str] | None, new: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*(existing or []), *new]))
 
@@ -423,7 +506,7 @@ def _union(existing: Sequence[str] | None, new: Sequence[str]) -> list[str]:
 def _checked_values(record: CheckRecord, latest: int | None) -> dict[str, object]:
     """The article row's new values after a check (for `statements.CHECKED`)."""
     art, cap = record.article, record.capture
-    failed = cap.outcome == CaptureOutcome.FAILED
+    failed = cap.outcome.is_failure
     values: dict[str, object] = {
         "article": art.id,
         "state": record.state.value,

@@ -18,6 +18,12 @@ CAPTURE_BY_KEY = select(t.captures).where(_captures.idempotency_key == bindparam
 
 LATEST_VERSION = select(_articles.latest_version).where(_articles.id == bindparam("article"))
 
+# The highest version number an article has: a new version takes the next one. Not
+# `latest_version`, which is the version the page shows now and drops back on a flip-back.
+MAX_VERSION_NUMBER = select(func.max(_versions.number)).where(
+    _versions.article_id == bindparam("article")
+)
+
 # Set the columns given as parameters, and count the check.
 CHECKED = (
     update(t.articles)
@@ -46,6 +52,8 @@ LATEST_200_HEADERS = (
     .limit(1)
 )
 
+# A blocked capture (a wall answered) ends a run of failures too: the site is there, so a
+# run that leads to "unreachable, deleted" counts failed captures after the last of them.
 _LAST_OK = (
     select(_captures.id)
     .where(

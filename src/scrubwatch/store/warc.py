@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -42,7 +43,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from scrubwatch import __version__
-from scrubwatch.errors import StorageError
+from scrubwatch.errors import StorageError, StoreUnavailable
 from scrubwatch.model import WarcRef
 
 ORIGINAL_ENCODING_HEADER = "X-Scrubwatch-Original-Content-Encoding"
@@ -213,7 +214,7 @@ class WarcArchive:
                 with contextlib.suppress(OSError):
                     f.truncate(offset)
                 self._drop_current()
-                raise StorageError(f"cannot write WARC record to {self._filename}: {exc}") from exc
+                raise _write_error(f"cannot write WARC record to {self._filename}", exc) from exc
             ref = WarcRef(self._filename, offset, len(data))
             if offset + len(data) >= self.max_file_bytes:
                 self._close_current()
@@ -237,14 +238,14 @@ class WarcArchive:
             self.directory.mkdir(parents=True, exist_ok=True)
             f, name = self._create_exclusive(stamp)
         except OSError as exc:
-            raise StorageError(f"cannot create a WARC file in {self.directory}: {exc}") from exc
+            raise _write_error(f"cannot create a WARC file in {self.directory}", exc) from exc
         try:
             _write_all(f, _serialize(_warcinfo_record(name, fetched_at)))
         except OSError as exc:
             with contextlib.suppress(OSError):
                 f.close()
                 (self.directory / name).unlink()
-            raise StorageError(f"cannot write WARC file {self.directory / name}: {exc}") from exc
+            raise _write_error(f"cannot write WARC file {self.directory / name}", exc) from exc
         self._file, self._filename = f, name
 
     def _create_exclusive(self, stamp: str) -> tuple[FileIO, str]:
@@ -265,7 +266,7 @@ class WarcArchive:
             try:
                 f.close()
             except OSError as exc:
-                raise StorageError(f"cannot close WARC file {self._filename}: {exc}") from exc
+                raise _write_error(f"cannot close WARC file {self._filename}", exc) from exc
 
     def _drop_current(self) -> None:
         """Forget the current file after a failure (or a fork), ignoring errors on close."""
@@ -273,6 +274,21 @@ class WarcArchive:
         if f is not None:
             with contextlib.suppress(OSError):
                 f.close()
+
+
+# Write failures that no other record could get past either: the disk or quota is full, the
+# file system is read-only or failing, the directory refuses us. Another cause (a file name
+# clash, one odd path) may be this record's alone.
+_DISK_UNUSABLE = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM}
+)
+
+
+def _write_error(what: str, exc: OSError) -> StorageError:
+    """A write failure as StorageError, or StoreUnavailable when the disk itself is the
+    problem: a check pass stops on that instead of failing every article in turn."""
+    kind = StoreUnavailable if exc.errno in _DISK_UNUSABLE else StorageError
+    return kind(f"{what}: {exc}")
 
 
 def _write_all(f: FileIO, data: bytes) -> None:

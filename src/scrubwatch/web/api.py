@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from scrubwatch.compare import compare_documents
+from scrubwatch.compare.pairs import current_version
 from scrubwatch.model import Article, Capture, ChangeKind, Severity
 from scrubwatch.serialize import change_to_json, diff_to_dict, iso, version_to_json
 from scrubwatch.store.reads import ArticleSummary, ChangeFilter, OutletHealth
@@ -80,7 +81,8 @@ def api_article(request: Request, article_id: int) -> dict[str, Any]:
     article = _article(request, article_id)
     versions = store.versions(article_id)
     data = article_to_json(article)
-    data["title"] = versions[-1].document.title if versions else None
+    current = current_version(versions, article.latest_version)
+    data["title"] = current.document.title if current else None
     data["versions"] = [{"number": v.number, "first_seen": iso(v.first_seen)} for v in versions]
     return data
 

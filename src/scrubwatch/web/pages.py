@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from scrubwatch.compare import compare_documents
+from scrubwatch.compare.pairs import current_version, version_before
 from scrubwatch.errors import FetchError, UsageError
 from scrubwatch.model import Article, ChangeKind, Severity
 from scrubwatch.runner import Runner
@@ -116,10 +117,14 @@ def article_page(request: Request, article_id: int) -> Response:
     ]
     events += [Event(c.detected_at, change_title(c), c.summary) for c in changes]
     events.sort(key=lambda e: e.at, reverse=True)
+    current = current_version(versions, article.latest_version)
+    shown = current.number if current else 0
     context = {
         "article": article,
-        "title": versions[-1].document.title if versions else None,
+        "title": current.document.title if current else None,
         "versions": versions,
+        "compare_to": shown,  # the form's defaults: what the page shows, and what it showed
+        "compare_from": version_before(shown, changes, [v.number for v in versions]),
         "events": events,
         "captures": list(reversed(captures))[:200],
         "capture_total": len(captures),
@@ -134,13 +139,14 @@ def diff_page(
     from_: Annotated[int | None, Query(alias="from")] = None,
     to: int | None = None,
 ) -> Response:
+    """Two versions side by side; by default the one the page shows now and the one it
+    showed before (after a flip-back, not the number below: see `compare.pairs`)."""
     web = web_of(request)
     article = _article(web, article_id)
-    latest = article.latest_version or 0
-    new_number = to or latest
-    old_number = from_ or max(new_number - 1, 1)
-    old = web.store.version(article_id, old_number)
-    new = web.store.version(article_id, new_number)
+    versions = {v.number: v for v in web.store.versions(article_id)}
+    new_number = to or article.latest_version or 0
+    old_number = from_ or version_before(new_number, web.store.changes(url=article.url), versions)
+    old, new = versions.get(old_number or new_number), versions.get(new_number)
     if old is None or new is None:
         raise HTTPException(404, "no such version of this article")
     found = compare_documents(old.document, new.document, web.settings.watch_terms)
@@ -150,7 +156,7 @@ def diff_page(
         "new": new,
         "diff": found,
         "sides": side_by_side(old.document, new.document, found),
-        "numbers": [v.number for v in web.store.versions(article_id)],
+        "numbers": sorted(versions),
     }
     return web.render(request, "diff.html", context)
 
