@@ -340,3 +340,29 @@ def test_short_line_whose_figure_changed_is_a_changed_figure() -> None:
     assert diff is not None
     assert diff.sentences_changed == (TextPair("Step 2.", "Step 6."),)
     assert diff.numbers_changed == (TextPair("2", "6"),)
+
+
+def test_list_enumerators_rendered_as_text_or_markup_are_not_an_edit() -> None:
+    items = [
+        "“Personal Data” means any information that the processor handles for the customer.",
+        "“Privacy Laws” means the data protection laws that apply to the processing.",
+        "The terms “Controller” and “Processor” have the meaning given in those laws.",
+    ]
+    bare = Document(title="Data Processing Addendum", paragraphs=tuple(items))
+    lettered = Document(
+        title="Data Processing Addendum",
+        paragraphs=tuple(
+            f"{mark} {item}" for mark, item in zip(("a.", "(ii)", "3."), items, strict=True)
+        ),
+    )
+    assert compare_documents(bare, lettered) is None
+    edited = replace(lettered, paragraphs=(*lettered.paragraphs[:2], "3. The terms are gone."))
+    diff = compare_documents(bare, edited)
+    assert diff is not None
+    assert (diff.sentences_removed, diff.sentences_added) == ((items[2],), ("The terms are gone.",))
+
+
+def test_an_initial_is_not_an_enumerator() -> None:
+    old = Document(title="Talks", paragraphs=("A. Aliyev said the talks had failed.",))
+    new = replace(old, paragraphs=("B. Aliyev said the talks had failed.",))
+    assert compare_documents(old, new) is not None

@@ -109,3 +109,44 @@ def test_scripts_styles_and_drawings_go_but_json_ld_stays() -> None:
     assert [element.tag for element in tree.iter("script", "style", "svg")] == ["script"]
     assert "articleBody" in tree.find(".//script").text
     assert " ".join(tree.find(".//p").text_content().split()) == f"{STORY} After the chart."
+
+
+def test_hidden_elements_menus_dialogs_and_controls_outside_the_article_are_removed() -> None:
+    text = _stripped(
+        "<html><body><div hidden><div role='menuitem'>Copy black SVG</div></div>"
+        "<div role='menu'>Download logo</div><div role='dialog'>Share this page</div>"
+        "<div tabindex='0'>Legal overview</div><div role='tab'>Platform terms</div>"
+        f"<div class='body'><p>{STORY}</p></div>"
+        "<article><div tabindex='0'>An article's own focusable box stays.</div></article>"
+        "</body></html>"
+    )
+    assert STORY in text and "An article's own focusable box stays." in text
+    for word in ("Copy black SVG", "Download logo", "Share this page", "Legal overview"):
+        assert word not in text
+    assert "Platform terms" not in text
+
+
+def test_a_focusable_box_with_long_text_is_not_a_control() -> None:
+    text = _stripped(f"<html><body><div tabindex='-1'><p>{STORY}</p></div></body></html>")
+    assert text == STORY
+
+
+def test_consent_banners_named_in_camel_case_are_removed() -> None:
+    text = _stripped(
+        "<html><body><div id='wcpConsentBannerCtrl' role='alert'>"
+        "<p>We use optional cookies to improve your experience on our websites.</p></div>"
+        f"<div class='uploadAdapter'><p>{STORY}</p></div></body></html>"
+    )
+    assert text == STORY  # "uploadAdapter" is neither a consent nor an ad word
+
+
+def test_text_loose_after_a_block_in_a_div_reaches_the_article() -> None:
+    paragraphs = [f"{STORY} Paragraph {n}." for n in range(4)]
+    html = (
+        "<html><head><title>Terms of use</title></head><body><div class='terms'>"
+        + "".join(f"<div>{p}<br/></div>" for p in paragraphs)
+        + " Revised: 26 July 2022 </div></body></html>"
+    )
+    document = extract_document(html.encode(), "https://legal.example/terms", "text/html")
+    assert document.paragraphs[-1] == "Revised: 26 July 2022"
+    assert document.paragraphs[0] == paragraphs[0]

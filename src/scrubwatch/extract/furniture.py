@@ -6,7 +6,8 @@ worse, its presence can tip trafilatura into choosing a different main block. Re
 first keeps the extracted text equal across fetches:
 
 - regions that declare themselves navigation, banner, footer, aside, menu, dialog or
-  search, and elements marked `hidden` (a reader never sees them: closed menus, portals),
+  search, elements marked `hidden` (a reader never sees them: closed menus, portals), and
+  short controls (tabs, toggles, accordion headers: `role="button"` or a focusable `<div>`),
   outside any `<article>` (an article's own `<aside>` or `<footer>` may hold its text);
 - cookie/consent banners and ad slots, found by a class or id word (camelCase words too:
   "wcpConsentBanner"), only when they hold little text (a long block named "ad-..." is
@@ -16,6 +17,8 @@ first keeps the extracted text equal across fetches:
 - (not furniture, but fixed in the same walk) text left loose after a block inside a
   `<div>` ("...</div> Revised: 26 July 2022 </div>") is given a paragraph of its own,
   since trafilatura drops such text;
+- rows of link cards (teasers, "most read", related stories) by their shape, inside the
+  main column too (`cards`);
 - scripts, styles and SVG drawings, which hold no text a reader sees (trafilatura drops
   them too, but only after copying them along with the page, several times). JSON-LD
   scripts stay: trafilatura may read the article body from one when all else fails.
@@ -31,6 +34,8 @@ import re
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.etree import XPath  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+
+from scrubwatch.extract.cards import card_rows
 
 # "5 minutes ago" and its kin in a few languages, with an optional "Updated"-like label.
 _AGO = (
@@ -111,6 +116,7 @@ def _declared_and_named(tree: HtmlElement) -> list[HtmlElement]:
             element.tag in _DECLARED_TAGS
             or element.get("role") in _CHROME_ROLES
             or element.get("hidden") is not None
+            or _is_control(element)
         )
         if declared and next(element.iterancestors("article"), None) is None:
             found.append(element)
@@ -119,6 +125,22 @@ def _declared_and_named(tree: HtmlElement) -> list[HtmlElement]:
         if len(names) > 1 and (limit := _named_limit(names)) and _short(element, limit):
             found.append(element)
     return found
+
+
+_CONTROL_ROLES = {"button", "tab", "tablist", "switch"}
+_FOCUSABLE_BOXES = {"div", "span", "li"}
+_MAX_CONTROL_CHARS = 60
+
+
+def _is_control(element: HtmlElement) -> bool:
+    """A button-like widget with a short label: trafilatura drops `<button>`s, and a `<div>`
+    that plays one (focusable, or declared a button or tab) is no article text either."""
+    role = element.get("role")
+    if role not in _CONTROL_ROLES and (
+        element.tag not in _FOCUSABLE_BOXES or element.get("tabindex") is None
+    ):
+        return False
+    return _short(element, _MAX_CONTROL_CHARS)
 
 
 def _inert(tree: HtmlElement) -> list[HtmlElement]:
@@ -178,6 +200,8 @@ def strip_furniture(tree: HtmlElement, source: str | None = None) -> None:
         found += _clock_holders(tree)
     found += _inert(tree)
     for element in found:
+        _drop(element)
+    for element in card_rows(tree):
         _drop(element)
     _adopt_loose_text(tree)
 
