@@ -221,7 +221,17 @@ def _conclude(
         error = analysis.error or "no document"
         return record_failure(services, article, capture.fetched_at, error, capture)
     services.chrome.observe(article.outlet_host, article.url, document)
-    return record_document(services, article, capture, previous, document, analysis.hint)
+    page = pending.page
+    return record_document(
+        services,
+        article,
+        capture,
+        previous,
+        document,
+        analysis.hint,
+        body=page.body,
+        content_type=page.content_type,
+    )
 
 
 def _fast_unchanged(article: Article, response: Response) -> bool:

@@ -32,6 +32,7 @@ from scrubwatch.model import (
     Document,
     Version,
 )
+from scrubwatch.pipeline.linkblocks import without_changed_link_blocks
 from scrubwatch.pipeline.services import CheckResult, Services
 from scrubwatch.politeness import retry_after_seconds
 from scrubwatch.schedule import next_check, retry_after_failure
@@ -78,15 +79,20 @@ def record_document(
     previous: Version | None,
     document: Document,
     hint: dict[str, object] | None,
+    *,
+    body: bytes | None = None,
+    content_type: str | None = None,
 ) -> CheckResult:
     """An article was found: first version, unchanged, edited, restored or flipped back.
 
-    Documents are compared without the outlet's learned chrome; versions are stored whole.
+    Documents are compared without the outlet's learned chrome, nor the link-only blocks
+    that came or went (`body` is the page the document was extracted from); versions are
+    stored whole.
     """
     capture = replace(capture, outcome=CaptureOutcome.NEW_VERSION)
     if previous is None:
         return _first_version(services, article, capture, document, hint)
-    diff = _compare(services, article, previous.document, document)
+    diff = _compare(services, article, previous, document, body, content_type)
     restored = article.state == ArticleState.GONE
     if diff is None:
         capture = replace(capture, outcome=CaptureOutcome.UNCHANGED)
@@ -113,20 +119,25 @@ def record_document(
 
 
 def _compare(
-    services: Services, article: Article, previous: Document, document: Document
+    services: Services,
+    article: Article,
+    previous: Version,
+    document: Document,
+    body: bytes | None,
+    content_type: str | None,
 ) -> Diff | None:
-    """What changed in the article, without the outlet's learned chrome on either side.
+    """What changed in the article, without the outlet's learned chrome on either side and
+    without link-only blocks that came or went.
 
     The same extracted text is never a change, whatever the chrome model learned since the
     previous version was stored: that is settled before the model is consulted at all.
     """
-    if document.fingerprint() == previous.fingerprint():
+    if document.fingerprint() == previous.document.fingerprint():
         return None
+    old, new = without_changed_link_blocks(services, previous, document, body, content_type)
     chrome = services.chrome.for_host(article.outlet_host)
     return compare_documents(
-        chrome.strip_document(previous),
-        chrome.strip_document(document),
-        services.settings.watch_terms,
+        chrome.strip_document(old), chrome.strip_document(new), services.settings.watch_terms
     )
 
 

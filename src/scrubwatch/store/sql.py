@@ -317,6 +317,11 @@ class SqlStore(StoreReads, StoreAlerts):
         with self._read() as conn:
             return [capture_from_row(r) for r in conn.execute(query.order_by(t.captures.c.id))]
 
+    def capture(self, capture_id: int) -> Capture | None:
+        with self._read() as conn:
+            row = conn.execute(select(t.captures).where(t.captures.c.id == capture_id)).first()
+        return capture_from_row(row) if row else None
+
     # -- versions and changes --------------------------------------------------------------
 
     def version(self, article_id: int, number: int) -> Version | None:
