@@ -21,6 +21,7 @@ PURE = [
     "extract",
     "alerts/rules",
     "alerts/message",
+    "waves",
 ]
 IO_MODULES = {"httpx", "sqlalchemy", "alembic", "warcio", "socket", "requests", "urllib.request"}
 FACES = {"typer", "rich", "fastapi", "jinja2", "scrubwatch.cli", "scrubwatch.web"}

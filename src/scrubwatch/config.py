@@ -55,7 +55,10 @@ class Settings:
     # checks in a row spanning at least this many hours: outages are not deletions.
     gone_after_failures: int = 6
     gone_after_hours: float = 48.0
+    # Comma-separated groups; `|` joins the names of one thing: "Zangezur|Зангезур|Zəngəzur".
     watch_terms: tuple[str, ...] = ()
+    # Removals of one story (or term group) by several outlets this close form a scrub wave.
+    wave_window_hours: float = 24.0
     outlets: Mapping[str, OutletPolicy] = field(default_factory=dict)  # by host, e.g. "a.com"
     worker_stalled_seconds: float = 30.0  # a worker silent this long has died: retry its jobs
     base_url: str | None = None  # where people reach the web UI, for links in alerts

@@ -30,6 +30,7 @@ from scrubwatch.pipeline import (
     check_article,
 )
 from scrubwatch.pipeline.offload import MIN_PASS_ARTICLES, AnalysisPool, default_workers
+from scrubwatch.pipeline.waves import WaveUpdate, update_waves
 from scrubwatch.store import SqlStore
 from scrubwatch.store.warc import WarcArchive
 
@@ -44,6 +45,7 @@ class PassReport:
 
     new_articles: int = 0
     results: list[CheckResult] = field(default_factory=list)
+    waves: WaveUpdate | None = None  # None when updating the scrub waves failed
 
     @property
     def checked(self) -> int:
@@ -265,7 +267,19 @@ class Runner:
         report.results = [*known.result(), *found.result()]
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self.services.executor, self.services.chrome.flush)
+        report.waves = await loop.run_in_executor(self.services.executor, self.update_waves)
         return report
+
+    def update_waves(self) -> WaveUpdate | None:
+        """Regroup scrub waves around this pass's changes. A bug there is logged and never
+        costs the pass its checks; a store that is gone stops the pass like anywhere else."""
+        try:
+            return update_waves(self.store, self.settings, self.clock.now())
+        except StoreUnavailable:
+            raise
+        except Exception:
+            log.exception("updating scrub waves failed")
+            return None
 
     async def _stop_analysis_workers(self) -> None:
         """Between passes no worker process idles on memory: the next big pass starts one."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scrubwatch.model import AlertRule, Change, ChangeKind, Severity
-from scrubwatch.text import contains_term, fold
+from scrubwatch.text import fold, term_groups
 
 KINDS = tuple(k.value for k in ChangeKind)
 SEVERITIES = tuple(s.value for s in Severity)
@@ -39,14 +39,15 @@ def touched_texts(change: Change, article_text: str = "") -> list[str]:
 def matched_terms(
     terms: Iterable[str], change: Change, article_text: str = "", language: str | None = None
 ) -> tuple[str, ...]:
-    """The terms (as the rule spells them) found in what the change touched."""
+    """The terms (as the rule spells them) found in what the change touched.
+
+    A term may be a group (`Zangezur|Зангезур|Zəngəzur`): any member matches, and the group
+    is reported under its first member.
+    """
     folded = [fold(t) for t in touched_texts(change, article_text)]
-    found = []
-    for term in terms:
-        key = fold(term)
-        if key and any(contains_term(text, key, language) for text in folded):
-            found.append(term)
-    return tuple(found)
+    return tuple(
+        g.label for g in term_groups(terms) if any(g.found_in(text, language) for text in folded)
+    )
 
 
 def outlet_matches(outlets: Iterable[str], host: str) -> bool:

@@ -48,13 +48,13 @@ def changes(
     """List detected changes, newest first."""
     with store_session(settings_of(ctx)) as store:
         found = store.changes(
-            since=_parse_since(since) if since else None,
+            since=parse_since(since) if since else None,
             url=url,
             kind=ChangeKind(kind.value) if kind else None,
             limit=limit,
         )
     if as_json:
-        _print_json([change_to_json(c) for c in found])
+        print_json([change_to_json(c) for c in found])
         return
     if not found:
         out.print("No changes recorded.", markup=False)
@@ -75,7 +75,7 @@ def history(
         assert article.id is not None
         versions = store.versions(article.id)
     if as_json:
-        _print_json([version_to_json(v) for v in versions])
+        print_json([version_to_json(v) for v in versions])
         return
     out.print(render_versions(article.url, versions))
 
@@ -189,7 +189,7 @@ def _article(store: Store, url: str) -> Article:
     return article
 
 
-def _parse_since(value: str) -> datetime:
+def parse_since(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
@@ -197,6 +197,6 @@ def _parse_since(value: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
     """Plain JSON on stdout: no wrapping, no colour, whatever the terminal."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -20,7 +20,7 @@ from scrubwatch.compare.findings import (
 )
 from scrubwatch.compare.summary import Notes, summarize
 from scrubwatch.model import Diff, Document, Severity, TextPair
-from scrubwatch.text import clean, normalize
+from scrubwatch.text import clean, group_members, normalize
 
 __all__ = ["compare_documents"]
 
@@ -30,8 +30,9 @@ def compare_documents(old: Document, new: Document, watch_terms: Sequence[str] =
 
     Title, byline and body are compared after normalisation; dates are never compared.
     `watch_terms` (matched case- and diacritic-insensitively) are reported first when a
-    version stops mentioning them.
+    version stops mentioning them; a term group (`Zangezur|Зангезур`) counts each member.
     """
+    watch_terms = group_members(watch_terms)
     language = new.language or old.language
     title = _text_pair(old.title, new.title)
     byline = _text_pair(old.byline, new.byline)

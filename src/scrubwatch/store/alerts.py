@@ -159,7 +159,7 @@ class StoreAlerts:
         with self._write() as conn:
             added = 0
             for item in queued:
-                stmt = _insert_ignore(conn.dialect.name, alert_deliveries).values(
+                stmt = insert_ignore(conn.dialect.name, alert_deliveries).values(
                     rule_id=item.rule_id,
                     change_id=item.change_id,
                     status=PENDING,
@@ -172,7 +172,7 @@ class StoreAlerts:
                 # does not, once SQLAlchemy adds its own RETURNING on PostgreSQL).
                 stmt = stmt.on_conflict_do_nothing().returning(alert_deliveries.c.id)
                 added += len(conn.execute(stmt).all())
-            stmt = _insert_ignore(conn.dialect.name, alert_cursor).values(
+            stmt = insert_ignore(conn.dialect.name, alert_cursor).values(
                 name=CURSOR, last_change_id=0
             )
             conn.execute(stmt.on_conflict_do_nothing())
@@ -281,7 +281,7 @@ class StoreAlerts:
     def _read(self) -> Any: ...
 
 
-def _insert_ignore(dialect: str, table: Table) -> Any:
+def insert_ignore(dialect: str, table: Table) -> Any:
     """An INSERT that can say ON CONFLICT DO NOTHING, on both backends."""
     return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
 

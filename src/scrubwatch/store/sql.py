@@ -53,9 +53,10 @@ from scrubwatch.store.rows import (
     outlet_from_row,
     version_from_row,
 )
+from scrubwatch.store.waves import StoreWaves
 
 
-class SqlStore(StoreReads, StoreAlerts):
+class SqlStore(StoreReads, StoreAlerts, StoreWaves):
     """`Store` on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:

@@ -5,11 +5,13 @@
 - `find_quotes`, `find_speaker`: quoted passages and who said them
 - `find_numbers`, `number_key`: figures as written and how to compare them
 - `find_terms`: names and key terms
+- `term_groups`: watched things named several ways (`Zangezur|Зангезур`)
 
 Language-specific knowledge (Turkish casing, speech verbs, scale words) sits in small tables
 in each module, the seam where more languages are added.
 """
 
+from scrubwatch.text.groups import TermGroup, group_members, term_groups
 from scrubwatch.text.names import find_names
 from scrubwatch.text.normalize import (
     clean,
@@ -25,6 +27,7 @@ from scrubwatch.text.sentences import split_paragraphs, split_sentences
 from scrubwatch.text.terms import find_terms
 
 __all__ = [
+    "TermGroup",
     "clean",
     "contains_term",
     "find_names",
@@ -33,10 +36,12 @@ __all__ = [
     "find_speaker",
     "find_terms",
     "fold",
+    "group_members",
     "has_cjk",
     "normalize",
     "number_key",
     "split_paragraphs",
     "split_sentences",
+    "term_groups",
     "term_pattern",
 ]

@@ -1,0 +1,385 @@
+"""Storage of scrub waves (a mixin of `SqlStore`): signed removals, waves, the story index.
+
+Everything here is read and written in slices that follow what is new: removals after a
+cursor of change ids, versions after a cursor of version ids, removals of one time range,
+index rows of a few keys. Nothing scans the archive, so updating waves after a pass costs
+what the pass changed, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, exists, func, insert, or_, select, update
+
+from scrubwatch.model import ArticleState, ChangeKind
+from scrubwatch.store import schema as t
+from scrubwatch.store.alerts import insert_ignore
+from scrubwatch.store.rows import change_from_row
+from scrubwatch.store.wave_schema import (
+    KEY_LENGTH,
+    RemovalSource,
+    StoredRemoval,
+    StorySource,
+    WaveMember,
+    WaveRecord,
+    story_articles,
+    story_keys,
+    wave_cursor,
+    wave_removals,
+    waves,
+)
+from scrubwatch.waves import StorySignature, index_keys
+
+REMOVING = (ChangeKind.EDITED.value, ChangeKind.DELETED.value)
+MIN_SHARED_KEYS = 3  # an index hit on fewer keys cannot pass `same_story` (see story_candidates)
+CANDIDATES = 200
+
+
+class StoreWaves:
+    """Removals, waves and the story index."""
+
+    engine: Engine
+    reader: Engine
+
+    def wave_cursor(self, name: str) -> int:
+        """The highest id (of changes or versions, by `name`) already looked at."""
+        query = select(wave_cursor.c.last_id).where(wave_cursor.c.name == name)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    # -- removals --------------------------------------------------------------------------
+
+    def removal_sources(
+        self, after_id: int, *, since: datetime | None = None, limit: int = 500
+    ) -> list[RemovalSource]:
+        """Edits and deletions not yet signed, with ids above `after_id` or detected at or
+        after `since` (commits on PostgreSQL may land out of id order), by id."""
+        c = t.changes.c
+        signed = exists().where(wave_removals.c.change_id == c.id)
+        newer = c.id > after_id if since is None else or_(c.id > after_id, c.detected_at >= since)
+        query = (
+            select(
+                t.changes,
+                t.articles.c.url,
+                t.outlets.c.host,
+                t.versions.c.title.label("version_title"),
+                t.versions.c.language.label("version_language"),
+                t.versions.c.paragraphs.label("version_paragraphs"),
+            )
+            .join(t.articles, c.article_id == t.articles.c.id)
+            .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
+            .outerjoin(
+                t.versions,
+                (t.versions.c.article_id == c.article_id) & (t.versions.c.number == c.from_version),
+            )
+            .where(c.kind.in_(REMOVING), newer, ~signed)
+            .order_by(c.id)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [
+                RemovalSource(
+                    change=change_from_row(r),
+                    article_id=r.article_id,
+                    title=r.version_title,
+                    language=r.version_language,
+                    old_text="\n".join(r.version_paragraphs or ()),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def save_removals(self, removals: Sequence[StoredRemoval], up_to: int) -> None:
+        """File signed removals and move the change cursor to `up_to`, in one transaction."""
+        with self._write() as conn:
+            for removal in removals:  # another process may have signed it meanwhile
+                stmt = insert_ignore(conn.dialect.name, wave_removals)
+                conn.execute(stmt.values(**_removal_values(removal)).on_conflict_do_nothing())
+            _move_cursor(conn, "changes", up_to)
+
+    def removals_between(self, start: datetime, end: datetime) -> list[StoredRemoval]:
+        """Signed removals detected in [start, end], oldest first."""
+        r = wave_removals.c
+        query = (
+            select(wave_removals)
+            .where(r.detected_at >= start, r.detected_at <= end)
+            .order_by(r.detected_at, r.change_id)
+        )
+        with self._read() as conn:
+            return [_removal(row) for row in conn.execute(query)]
+
+    # -- story index -----------------------------------------------------------------------
+
+    def story_sources(self, after_row: int, limit: int = 500) -> list[StorySource]:
+        """Versions stored after `after_row` that are their article's current version."""
+        v, a = t.versions, t.articles
+        query = (
+            select(v.c.id, v.c.article_id, v.c.number, v.c.title, v.c.language, v.c.paragraphs)
+            .add_columns(t.outlets.c.host)
+            .join(a, a.c.id == v.c.article_id)
+            .join(t.outlets, a.c.outlet_id == t.outlets.c.id)
+            .where(v.c.id > after_row, v.c.number == a.c.latest_version)
+            .order_by(v.c.id)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [
+                StorySource(
+                    version_row=row.id,
+                    article_id=row.article_id,
+                    outlet=row.host,
+                    number=row.number,
+                    title=row.title,
+                    language=row.language,
+                    text="\n".join(row.paragraphs or ()),
+                )
+                for row in conn.execute(query)
+            ]
+
+    def save_story_index(
+        self, entries: Sequence[tuple[StorySource, StorySignature]], up_to: int
+    ) -> None:
+        """File (or refile) articles' current signatures and move the version cursor."""
+        ids = [source.article_id for source, _ in entries]
+        articles = [
+            {
+                "article_id": s.article_id,
+                "outlet": s.outlet,
+                "version": s.number,
+                "signature": sig.to_json(),
+            }
+            for s, sig in entries
+        ]
+        keys = [
+            {"key": key[:KEY_LENGTH], "article_id": s.article_id}
+            for s, sig in entries
+            for key in dict.fromkeys(k[:KEY_LENGTH] for k in index_keys(sig))
+        ]
+        with self._write() as conn:
+            if ids:
+                conn.execute(delete(story_keys).where(story_keys.c.article_id.in_(ids)))
+                conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(ids)))
+                conn.execute(insert(story_articles), articles)
+            if keys:
+                conn.execute(insert(story_keys), keys)
+            _move_cursor(conn, "versions", up_to)
+
+    def story_candidates(self, keys: Sequence[str]) -> list[tuple[int, str, StorySignature]]:
+        """Live articles filed under at least MIN_SHARED_KEYS of `keys`, most shared first.
+
+        `same_story` needs a resemblance of 0.3 or eight shared name keys; a text that close
+        shares several of its smallest hashes and names, so fewer hits cannot qualify.
+        """
+        k = story_keys.c
+        wanted = sorted({key[:KEY_LENGTH] for key in keys})
+        if not wanted:
+            return []
+        hits = (
+            select(k.article_id, func.count().label("n"))
+            .where(k.key.in_(wanted))
+            .group_by(k.article_id)
+            .having(func.count() >= MIN_SHARED_KEYS)
+            .order_by(func.count().desc(), k.article_id)
+            .limit(CANDIDATES)
+            .subquery()
+        )
+        query = (
+            select(story_articles)
+            .join(hits, hits.c.article_id == story_articles.c.article_id)
+            .join(t.articles, t.articles.c.id == story_articles.c.article_id)
+            .where(t.articles.c.state == ArticleState.LIVE.value)
+        )
+        with self._read() as conn:
+            return [
+                (row.article_id, row.outlet, StorySignature.from_json(row.signature))
+                for row in conn.execute(query)
+            ]
+
+    # -- waves -----------------------------------------------------------------------------
+
+    def save_wave(
+        self,
+        change_ids: Sequence[int],
+        terms: Sequence[str],
+        still_published: Sequence[int],
+        now: datetime,
+    ) -> int:
+        """File a found wave; returns its id.
+
+        Waves its removals already belong to are merged into the oldest of them (a late
+        removal can link two waves), so a wave keeps its id as it grows.
+        """
+        r = wave_removals.c
+        with self._write() as conn:
+            found = sorted(
+                {
+                    int(i)
+                    for i in conn.execute(
+                        select(r.wave_id).where(r.change_id.in_(change_ids), r.wave_id.is_not(None))
+                    ).scalars()
+                }
+            )
+            old_terms = {
+                term
+                for stored in conn.execute(
+                    select(waves.c.terms).where(waves.c.id.in_(found))
+                ).scalars()
+                for term in stored
+            }
+            wave_id = found[0] if found else _new_wave(conn, now)
+            if found[1:]:
+                conn.execute(
+                    update(wave_removals).where(r.wave_id.in_(found[1:])).values(wave_id=wave_id)
+                )
+                conn.execute(delete(waves).where(waves.c.id.in_(found[1:])))
+            conn.execute(
+                update(wave_removals).where(r.change_id.in_(change_ids)).values(wave_id=wave_id)
+            )
+            values = _wave_summary(conn, wave_id)
+            values.update(
+                terms=sorted(old_terms | set(terms)),
+                still_published=sorted(set(still_published)),
+                updated_at=now,
+            )
+            conn.execute(update(waves).where(waves.c.id == wave_id).values(**values))
+        return wave_id
+
+    def wave_list(self, *, since: datetime | None = None, limit: int = 100) -> list[WaveRecord]:
+        """Waves, most recently active first; `since` keeps those still active at or after it."""
+        query = select(waves).order_by(waves.c.ended_at.desc(), waves.c.id.desc()).limit(limit)
+        if since is not None:
+            query = query.where(waves.c.ended_at >= since)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+            return _records(conn, rows)
+
+    def wave(self, wave_id: int) -> WaveRecord | None:
+        """One wave by id."""
+        with self._read() as conn:
+            rows = conn.execute(select(waves).where(waves.c.id == wave_id)).all()
+            found = _records(conn, rows)
+        return found[0] if found else None
+
+    # Transactions come from SqlStore (SQLite writes take the lock up front there).
+    def _write(self) -> Any: ...
+    def _read(self) -> Any: ...
+
+
+def _move_cursor(conn: Any, name: str, up_to: int) -> None:
+    c = wave_cursor.c
+    current = conn.execute(select(c.last_id).where(c.name == name)).scalar()
+    if current is None:
+        conn.execute(insert(wave_cursor).values(name=name, last_id=up_to))
+    elif current < up_to:
+        conn.execute(update(wave_cursor).where(c.name == name).values(last_id=up_to))
+
+
+def _removal_values(removal: StoredRemoval) -> dict[str, Any]:
+    return {
+        "change_id": removal.change_id,
+        "article_id": removal.article_id,
+        "outlet": removal.outlet,
+        "detected_at": removal.detected_at,
+        "title": removal.title,
+        "removed": removal.removed,
+        "signature": removal.signature.to_json(),
+        "wave_id": removal.wave_id,
+    }
+
+
+def _removal(row: Any) -> StoredRemoval:
+    return StoredRemoval(
+        change_id=row.change_id,
+        article_id=row.article_id,
+        outlet=row.outlet,
+        detected_at=row.detected_at,
+        title=row.title,
+        removed=row.removed,
+        signature=StorySignature.from_json(row.signature),
+        wave_id=row.wave_id,
+    )
+
+
+def _new_wave(conn: Any, now: datetime) -> int:
+    empty: dict[str, Any] = {"outlets": [], "terms": [], "still_published": [], "size": 0}
+    stmt = insert(waves).values(started_at=now, ended_at=now, updated_at=now, **empty)
+    return int(conn.execute(stmt.returning(waves.c.id)).scalar_one())
+
+
+def _wave_summary(conn: Any, wave_id: int) -> dict[str, Any]:
+    """When a wave began and ended, its outlets, size and title, from its removals."""
+    r = wave_removals.c
+    members = conn.execute(
+        select(r.detected_at, r.outlet, r.title)
+        .where(r.wave_id == wave_id)
+        .order_by(r.detected_at, r.change_id)
+    ).all()
+    titled = [m.title for m in members if m.title]
+    return {
+        "started_at": members[0].detected_at,
+        "ended_at": members[-1].detected_at,
+        "outlets": sorted({m.outlet for m in members}),
+        "size": len(members),
+        "title": titled[0] if titled else None,
+    }
+
+
+def _records(conn: Any, rows: Sequence[Any]) -> list[WaveRecord]:
+    """Wave rows with their members and the still-published URLs that are still live."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return []
+    r, c, a = wave_removals.c, t.changes.c, t.articles.c
+    members: dict[int, list[WaveMember]] = {i: [] for i in ids}
+    query = (
+        select(r.wave_id, r.change_id, r.article_id, r.outlet, r.detected_at, r.title, r.removed)
+        .add_columns(c.kind, c.from_version, c.to_version, a.url)
+        .join(t.changes, t.changes.c.id == r.change_id)
+        .join(t.articles, a.id == r.article_id)
+        .where(r.wave_id.in_(ids))
+        .order_by(r.detected_at, r.change_id)
+    )
+    for m in conn.execute(query):
+        members[m.wave_id].append(
+            WaveMember(
+                m.change_id,
+                m.article_id,
+                m.url,
+                m.outlet,
+                m.kind,
+                m.detected_at,
+                m.title,
+                m.removed,
+                m.from_version,
+                m.to_version,
+            )
+        )
+    kept = {i for row in rows for i in row.still_published}
+    live = (
+        dict(
+            conn.execute(
+                select(a.id, a.url).where(
+                    a.id.in_(sorted(kept)), a.state == ArticleState.LIVE.value
+                )
+            ).all()
+        )
+        if kept
+        else {}
+    )
+    return [
+        WaveRecord(
+            id=row.id,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            updated_at=row.updated_at,
+            title=row.title,
+            outlets=tuple(row.outlets),
+            terms=tuple(row.terms),
+            size=row.size,
+            members=tuple(members[row.id]),
+            still_published=tuple(live[i] for i in row.still_published if i in live),
+        )
+        for row in rows
+    ]
