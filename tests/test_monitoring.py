@@ -198,3 +198,26 @@ def test_a_long_retry_after_fails_fast_instead_of_stalling_the_pass() -> None:
 
     with pytest.raises(HostBusy, match="wait 120 s"):
         asyncio.run(enter())
+
+
+def test_a_retry_after_that_comes_while_requests_queue_fails_them_fast_too() -> None:
+    """Requests already waiting for their turn at the host when its 503 with Retry-After
+    arrives fail at once as well, instead of sleeping out the host's two minutes."""
+    gate = HostGate(concurrency=1, host="http://busy.example")
+
+    async def first() -> None:
+        async with gate:
+            await asyncio.sleep(0.05)
+            gate.hold(120)  # the answer to the request in flight
+
+    async def queued() -> None:
+        async with gate:
+            pass
+
+    async def both() -> list[BaseException | None]:
+        return await asyncio.wait_for(
+            asyncio.gather(first(), queued(), return_exceptions=True), timeout=5
+        )
+
+    outcomes = asyncio.run(both())
+    assert outcomes[0] is None and isinstance(outcomes[1], HostBusy)

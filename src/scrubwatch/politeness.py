@@ -61,11 +61,12 @@ class HostGate:
         return max(self.min_delay, self.adaptive_delay)
 
     async def __aenter__(self) -> HostGate:
-        if self.held_for > WAIT_IN_PLACE:
-            raise HostBusy(f"{self.host or 'the host'} asked us to wait {self.held_for:.0f} s more")
+        self._refuse_if_held()
         await self._semaphore.acquire()
         try:
             async with self._lock:
+                # A Retry-After may have come in while this request queued for its turn.
+                self._refuse_if_held()
                 wait = self._next_start - self.clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
@@ -87,6 +88,10 @@ class HostGate:
             self.adaptive_delay = min(grown, MAX_ADAPTIVE_DELAY)
         else:
             self.adaptive_delay = 0.0 if self.adaptive_delay < 0.05 else self.adaptive_delay / 2
+
+    def _refuse_if_held(self) -> None:
+        if self.held_for > WAIT_IN_PLACE:
+            raise HostBusy(f"{self.host or 'the host'} asked us to wait {self.held_for:.0f} s more")
 
     def hold(self, seconds: float) -> None:
         """No request to this host starts before `seconds` from now (Retry-After)."""
