@@ -11,6 +11,7 @@ from scrubwatch.text import term_groups
 from scrubwatch.waves import (
     Removal,
     StorySignature,
+    candidate_ids,
     find_clusters,
     resemblance,
     same_story,
@@ -127,3 +128,10 @@ def test_what_a_change_removed() -> None:
     assert removed_text(_change(ChangeKind.EDITED, added_only), "x", None) == ""
     minor = Diff(Severity.MINOR, sentences_changed=(TextPair("Teh.", "The."),))
     assert removed_text(_change(ChangeKind.EDITED, minor), "x", None) == ""
+
+
+def test_index_candidates_need_several_shared_keys_and_leave_out_members() -> None:
+    postings = {"a": [1, 2, 3], "b": [1, 2], "c": [1, 2, 4], "d": [4]}
+    assert candidate_ids(["a", "b", "c", "d"], postings) == [1, 2]
+    assert candidate_ids(["a", "b", "c", "d"], postings, exclude=[1]) == [2]
+    assert candidate_ids(["a", "b"], postings) == []

@@ -17,9 +17,22 @@ from datetime import datetime, timedelta
 from scrubwatch.config import Settings
 from scrubwatch.model import Change, ChangeKind, Severity
 from scrubwatch.store import SqlStore
-from scrubwatch.store.wave_schema import CHANGES, VERSIONS, RemovalSource, StoredRemoval
+from scrubwatch.store.wave_schema import (
+    CHANGES,
+    VERSIONS,
+    FoundWave,
+    RemovalSource,
+    StoredRemoval,
+)
 from scrubwatch.text import TermGroup, term_groups
-from scrubwatch.waves import Removal, find_clusters, index_keys, sign, still_published
+from scrubwatch.waves import (
+    Removal,
+    candidate_ids,
+    find_clusters,
+    index_keys,
+    sign,
+    still_published,
+)
 
 BATCH = 500
 # Changes committed this recently are looked at again (PostgreSQL writers may commit out of
@@ -98,6 +111,10 @@ def _signed(source: RemovalSource, groups: tuple[TermGroup, ...]) -> StoredRemov
     text = removed_text(change, source.old_text, source.title)
     if not text or change.id is None:
         return None
+    if change.kind == ChangeKind.DELETED and source.indexed is not None:
+        signature = source.indexed  # signed from the same text when the index filed it
+    else:
+        signature = sign(text, groups=groups, language=source.language)
     return StoredRemoval(
         change_id=change.id,
         article_id=source.article_id,
@@ -105,7 +122,7 @@ def _signed(source: RemovalSource, groups: tuple[TermGroup, ...]) -> StoredRemov
         detected_at=change.detected_at,
         title=source.title,
         removed=text[:SHOWN_REMOVED],
-        signature=sign(text, groups=groups, language=source.language),
+        signature=signature,
     )
 
 
@@ -118,14 +135,31 @@ def _regroup(
     removals = [Removal(r.change_id, r.outlet, r.detected_at, r.signature) for r in known]
     fresh = {r.change_id for r in new}
     by_id = {r.change_id: r for r in known}
-    filed = []
-    for cluster in find_clusters(removals, window):
-        if fresh.isdisjoint(cluster.change_ids):
-            continue  # nothing new in it: filed when it was found
-        members = [by_id[i] for i in cluster.change_ids]
-        keys = [key for m in members for key in index_keys(m.signature)]
-        mine = {m.article_id for m in members}
-        candidates = [c for c in store.story_candidates(keys) if c[0] not in mine]
-        kept = still_published([m.signature for m in members], cluster.outlets, candidates)
-        filed.append(store.save_wave(cluster.change_ids, cluster.terms, kept, now))
-    return tuple(dict.fromkeys(filed))
+    clusters = [
+        c for c in find_clusters(removals, window) if not fresh.isdisjoint(c.change_ids)
+    ]  # a wave with nothing new in it was filed when it was found
+    members = [[by_id[i] for i in c.change_ids] for c in clusters]
+    keys = [[key for m in group for key in index_keys(m.signature)] for group in members]
+    postings = store.story_postings([key for wave in keys for key in wave])
+    chosen = [
+        candidate_ids(wave_keys, postings, {m.article_id for m in group})
+        for wave_keys, group in zip(keys, members, strict=True)
+    ]
+    live = {c[0]: c for c in store.story_signatures([i for ids in chosen for i in ids])}
+    found = []
+    for cluster, group, ids in zip(clusters, members, chosen, strict=True):
+        candidates = [live[i] for i in ids if i in live]
+        kept = still_published([m.signature for m in group], cluster.outlets, candidates)
+        titles = [m.title for m in sorted(group, key=lambda m: m.detected_at) if m.title]
+        found.append(
+            FoundWave(
+                change_ids=cluster.change_ids,
+                terms=cluster.terms,
+                still_published=tuple(kept),
+                started_at=cluster.started_at,
+                ended_at=cluster.ended_at,
+                outlets=cluster.outlets,
+                title=titles[0] if titles else None,
+            )
+        )
+    return tuple(dict.fromkeys(store.save_waves(found, now)))

@@ -91,6 +91,7 @@ class RemovalSource:
     title: str | None
     language: str | None
     old_text: str  # the body of the version before the change
+    indexed: StorySignature | None = None  # that version's signature, if the index has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,19 @@ class StoredRemoval:
     removed: str
     signature: StorySignature
     wave_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FoundWave:
+    """A wave as `update_waves` found it, to file (or to merge into the waves it grows)."""
+
+    change_ids: tuple[int, ...]
+    terms: tuple[str, ...]
+    still_published: tuple[int, ...]  # article ids
+    started_at: datetime
+    ended_at: datetime
+    outlets: tuple[str, ...]
+    title: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, exists, insert, or_, select, update
 
 from scrubwatch.model import ArticleState, ChangeKind
 from scrubwatch.store import schema as t
@@ -20,6 +20,7 @@ from scrubwatch.store.alerts import insert_ignore
 from scrubwatch.store.rows import change_from_row
 from scrubwatch.store.wave_schema import (
     KEY_LENGTH,
+    FoundWave,
     RemovalSource,
     StoredRemoval,
     StorySource,
@@ -34,8 +35,6 @@ from scrubwatch.store.wave_schema import (
 from scrubwatch.waves import StorySignature, index_keys
 
 REMOVING = (ChangeKind.EDITED.value, ChangeKind.DELETED.value)
-MIN_SHARED_KEYS = 3  # an index hit on fewer keys cannot pass `same_story` (see story_candidates)
-CANDIDATES = 200
 
 
 class StoreWaves:
@@ -68,12 +67,18 @@ class StoreWaves:
                 t.versions.c.title.label("version_title"),
                 t.versions.c.language.label("version_language"),
                 t.versions.c.paragraphs.label("version_paragraphs"),
+                story_articles.c.signature.label("indexed"),
             )
             .join(t.articles, c.article_id == t.articles.c.id)
             .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
             .outerjoin(
                 t.versions,
                 (t.versions.c.article_id == c.article_id) & (t.versions.c.number == c.from_version),
+            )
+            .outerjoin(
+                story_articles,
+                (story_articles.c.article_id == c.article_id)
+                & (story_articles.c.version == c.from_version),
             )
             .where(c.kind.in_(REMOVING), newer, ~signed)
             .order_by(c.id)
@@ -87,6 +92,7 @@ class StoreWaves:
                     title=r.version_title,
                     language=r.version_language,
                     old_text="\n".join(r.version_paragraphs or ()),
+                    indexed=StorySignature.from_json(r.indexed) if r.indexed else None,
                 )
                 for r in conn.execute(query)
             ]
@@ -94,9 +100,9 @@ class StoreWaves:
     def save_removals(self, removals: Sequence[StoredRemoval], up_to: int) -> None:
         """File signed removals and move the change cursor to `up_to`, in one transaction."""
         with self._write() as conn:
-            for removal in removals:  # another process may have signed it meanwhile
-                stmt = insert_ignore(conn.dialect.name, wave_removals)
-                conn.execute(stmt.values(**_removal_values(removal)).on_conflict_do_nothing())
+            if removals:  # another process may have signed some meanwhile: skip those
+                stmt = insert_ignore(conn.dialect.name, wave_removals).on_conflict_do_nothing()
+                conn.execute(stmt, [_removal_values(r) for r in removals])
             _move_cursor(conn, "changes", up_to)
 
     def removals_between(self, start: datetime, end: datetime) -> list[StoredRemoval]:
@@ -166,30 +172,28 @@ class StoreWaves:
                 conn.execute(insert(story_keys), keys)
             _move_cursor(conn, "versions", up_to)
 
-    def story_candidates(self, keys: Sequence[str]) -> list[tuple[int, str, StorySignature]]:
-        """Live articles filed under at least MIN_SHARED_KEYS of `keys`, most shared first.
-
-        `same_story` needs a resemblance of 0.3 or eight shared name keys; a text that close
-        shares several of its smallest hashes and names, so fewer hits cannot qualify.
-        """
-        k = story_keys.c
+    def story_postings(self, keys: Sequence[str]) -> dict[str, list[int]]:
+        """The articles filed under each of `keys` (one query for a whole update)."""
         wanted = sorted({key[:KEY_LENGTH] for key in keys})
-        if not wanted:
+        found: dict[str, list[int]] = {}
+        with self._read() as conn:
+            for start in range(0, len(wanted), 5000):  # keeps the IN list a sane size
+                query = select(story_keys).where(story_keys.c.key.in_(wanted[start : start + 5000]))
+                for row in conn.execute(query):
+                    found.setdefault(row.key, []).append(row.article_id)
+        return found
+
+    def story_signatures(self, article_ids: Sequence[int]) -> list[tuple[int, str, StorySignature]]:
+        """`(article id, outlet, signature)` of those of `article_ids` that are still live."""
+        if not article_ids:
             return []
-        hits = (
-            select(k.article_id, func.count().label("n"))
-            .where(k.key.in_(wanted))
-            .group_by(k.article_id)
-            .having(func.count() >= MIN_SHARED_KEYS)
-            .order_by(func.count().desc(), k.article_id)
-            .limit(CANDIDATES)
-            .subquery()
-        )
         query = (
             select(story_articles)
-            .join(hits, hits.c.article_id == story_articles.c.article_id)
             .join(t.articles, t.articles.c.id == story_articles.c.article_id)
-            .where(t.articles.c.state == ArticleState.LIVE.value)
+            .where(
+                story_articles.c.article_id.in_(sorted(set(article_ids))),
+                t.articles.c.state == ArticleState.LIVE.value,
+            )
         )
         with self._read() as conn:
             return [
@@ -199,52 +203,21 @@ class StoreWaves:
 
     # -- waves -----------------------------------------------------------------------------
 
-    def save_wave(
-        self,
-        change_ids: Sequence[int],
-        terms: Sequence[str],
-        still_published: Sequence[int],
-        now: datetime,
-    ) -> int:
-        """File a found wave; returns its id.
+    def save_waves(self, found: Sequence[FoundWave], now: datetime) -> list[int]:
+        """File found waves in one transaction; returns their ids.
 
-        Waves its removals already belong to are merged into the oldest of them (a late
+        Waves their removals already belong to are merged into the oldest of them (a late
         removal can link two waves), so a wave keeps its id as it grows.
         """
         r = wave_removals.c
+        every = [i for wave in found for i in wave.change_ids]
         with self._write() as conn:
-            found = sorted(
-                {
-                    int(i)
-                    for i in conn.execute(
-                        select(r.wave_id).where(r.change_id.in_(change_ids), r.wave_id.is_not(None))
-                    ).scalars()
-                }
-            )
-            old_terms = {
-                term
-                for stored in conn.execute(
-                    select(waves.c.terms).where(waves.c.id.in_(found))
-                ).scalars()
-                for term in stored
-            }
-            wave_id = found[0] if found else _new_wave(conn, now)
-            if found[1:]:
-                conn.execute(
-                    update(wave_removals).where(r.wave_id.in_(found[1:])).values(wave_id=wave_id)
-                )
-                conn.execute(delete(waves).where(waves.c.id.in_(found[1:])))
-            conn.execute(
-                update(wave_removals).where(r.change_id.in_(change_ids)).values(wave_id=wave_id)
-            )
-            values = _wave_summary(conn, wave_id)
-            values.update(
-                terms=sorted(old_terms | set(terms)),
-                still_published=sorted(set(still_published)),
-                updated_at=now,
-            )
-            conn.execute(update(waves).where(waves.c.id == wave_id).values(**values))
-        return wave_id
+            query = select(r.change_id).where(r.change_id.in_(every), r.wave_id.is_not(None))
+            filed = set(conn.execute(query).scalars()) if every else set()
+            return [
+                _grow_wave(conn, w, now) if filed & set(w.change_ids) else _add_wave(conn, w, now)
+                for w in found
+            ]
 
     def wave_list(self, *, since: datetime | None = None, limit: int = 100) -> list[WaveRecord]:
         """Waves, most recently active first; `since` keeps those still active at or after it."""
@@ -265,6 +238,54 @@ class StoreWaves:
     # Transactions come from SqlStore (SQLite writes take the lock up front there).
     def _write(self) -> Any: ...
     def _read(self) -> Any: ...
+
+
+def _add_wave(conn: Any, wave: FoundWave, now: datetime) -> int:
+    """A wave none of whose removals was in a wave before: two statements."""
+    stmt = insert(waves).values(
+        started_at=wave.started_at,
+        ended_at=wave.ended_at,
+        updated_at=now,
+        title=wave.title,
+        outlets=list(wave.outlets),
+        terms=list(wave.terms),
+        still_published=sorted(set(wave.still_published)),
+        size=len(wave.change_ids),
+    )
+    wave_id = int(conn.execute(stmt.returning(waves.c.id)).scalar_one())
+    r = wave_removals.c
+    conn.execute(
+        update(wave_removals).where(r.change_id.in_(wave.change_ids)).values(wave_id=wave_id)
+    )
+    return wave_id
+
+
+def _grow_wave(conn: Any, wave: FoundWave, now: datetime) -> int:
+    """A wave that takes in earlier waves: the oldest keeps its id and the others' members."""
+    r = wave_removals.c
+    query = select(r.wave_id).where(r.change_id.in_(wave.change_ids), r.wave_id.is_not(None))
+    found = sorted({int(i) for i in conn.execute(query).scalars()})
+    old_terms = {
+        term
+        for stored in conn.execute(select(waves.c.terms).where(waves.c.id.in_(found))).scalars()
+        for term in stored
+    }
+    wave_id = found[0]
+    if found[1:]:
+        merged = update(wave_removals).where(r.wave_id.in_(found[1:]))
+        conn.execute(merged.values(wave_id=wave_id))
+        conn.execute(delete(waves).where(waves.c.id.in_(found[1:])))
+    conn.execute(
+        update(wave_removals).where(r.change_id.in_(wave.change_ids)).values(wave_id=wave_id)
+    )
+    values = _wave_summary(conn, wave_id)
+    values.update(
+        terms=sorted(old_terms | set(wave.terms)),
+        still_published=sorted(set(wave.still_published)),
+        updated_at=now,
+    )
+    conn.execute(update(waves).where(waves.c.id == wave_id).values(**values))
+    return wave_id
 
 
 def _move_cursor(conn: Any, name: str, up_to: int) -> None:
@@ -300,12 +321,6 @@ def _removal(row: Any) -> StoredRemoval:
         signature=StorySignature.from_json(row.signature),
         wave_id=row.wave_id,
     )
-
-
-def _new_wave(conn: Any, now: datetime) -> int:
-    empty: dict[str, Any] = {"outlets": [], "terms": [], "still_published": [], "size": 0}
-    stmt = insert(waves).values(started_at=now, ended_at=now, updated_at=now, **empty)
-    return int(conn.execute(stmt.returning(waves.c.id)).scalar_one())
 
 
 def _wave_summary(conn: Any, wave_id: int) -> dict[str, Any]:

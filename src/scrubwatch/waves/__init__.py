@@ -6,7 +6,13 @@ that still publish the story; `record` is a wave as the faces show it (and its J
 store keeps signatures and waves; `pipeline.waves` updates them after each pass.
 """
 
-from scrubwatch.waves.cluster import Cluster, Removal, find_clusters, still_published
+from scrubwatch.waves.cluster import (
+    Cluster,
+    Removal,
+    candidate_ids,
+    find_clusters,
+    still_published,
+)
 from scrubwatch.waves.record import WaveMember, WaveRecord, wave_to_json
 from scrubwatch.waves.signature import (
     StorySignature,
@@ -22,6 +28,7 @@ __all__ = [
     "StorySignature",
     "WaveMember",
     "WaveRecord",
+    "candidate_ids",
     "find_clusters",
     "index_keys",
     "resemblance",

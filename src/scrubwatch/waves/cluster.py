@@ -11,13 +11,18 @@ index of `signature.index_keys`, so the cost follows the number of removals, not
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scrubwatch.waves.signature import StorySignature, index_keys, same_story
 
+# `same_story` needs a resemblance of 0.3 or eight shared name keys: a text that close shares
+# several of its smallest hashes and names with the other, so an article filed under fewer of
+# a wave's keys cannot be carrying its story. The most promising ones only are compared.
+MIN_SHARED_KEYS = 3
+CANDIDATES = 200
 # A key filed under more removals than this (a year, a country every report names) is too
 # common to find a story by; the sketch hashes and rarer names still do.
 COMMON_KEY = 50
@@ -127,3 +132,17 @@ def still_published(
         for article_id, outlet, sig in candidates
         if outlet not in members and any(same_story(sig, w) for w in wave)
     )
+
+
+def candidate_ids(
+    keys: Iterable[str], postings: Mapping[str, Sequence[int]], exclude: Iterable[int] = ()
+) -> list[int]:
+    """Articles filed under at least MIN_SHARED_KEYS of `keys`, most shared first (at most
+    CANDIDATES), from the story index's postings; `exclude` are the wave's own articles."""
+    hits: Counter[int] = Counter()
+    for key in set(keys):
+        hits.update(postings.get(key, ()))
+    for article_id in exclude:
+        hits.pop(article_id, None)
+    ranked = sorted((-n, article_id) for article_id, n in hits.items() if n >= MIN_SHARED_KEYS)
+    return [article_id for _, article_id in ranked[:CANDIDATES]]

@@ -11,6 +11,7 @@ digits. Term groups (`text.groups`) name what the user already knows is one thin
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Sequence
@@ -100,6 +101,7 @@ def name_keys(text: str) -> set[str]:
     return keys
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A name's consonants in Latin, digraphs as one letter; "" when under three remain."""
     latin = "".join(c for c in anyascii(word).lower() if c.isalpha())
