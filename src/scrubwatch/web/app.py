@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.store import SqlStore, open_store
-from scrubwatch.web import alerts, api, feeds, pages
+from scrubwatch.web import alerts, api, feeds, pages, waves
 from scrubwatch.web.deps import Web
 from scrubwatch.web.security import SecurityHeaders, TokenGate
 
@@ -59,6 +59,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(alerts.router)
+    app.include_router(waves.router)
+    app.include_router(waves.api_router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     token = settings.web_token

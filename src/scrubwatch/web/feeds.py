@@ -59,28 +59,30 @@ def atom_feed(
     """The Atom document for `changes` (newest first)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _text(feed, "title", title)
-    _text(feed, "id", feed_id)
+    atom_text(feed, "title", title)
+    atom_text(feed, "id", feed_id)
     updated = max((c.detected_at for c in changes), default=EPOCH)
-    _text(feed, "updated", iso(updated))
+    atom_text(feed, "updated", iso(updated))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url)
-    _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", "scrubwatch")
-    _text(feed, "generator", "scrubwatch")
+    atom_text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", "scrubwatch")
+    atom_text(feed, "generator", "scrubwatch")
     for change in changes:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", f"{ID_BASE}:change:{change.id}")
-        _text(entry, "title", f"{change_title(change)} {change.url}")
-        _text(entry, "updated", iso(change.detected_at))
+        atom_text(entry, "id", f"{ID_BASE}:change:{change.id}")
+        atom_text(entry, "title", f"{change_title(change)} {change.url}")
+        atom_text(entry, "updated", iso(change.detected_at))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=link_of(change))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=change.url)
-        _text(entry, "summary", change.summary)
-        content = _text(entry, "content", entry_text(change))
+        atom_text(entry, "summary", change.summary)
+        content = atom_text(entry, "content", entry_text(change))
         content.set("type", "text")
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body
 
 
-def _text(parent: ET.Element, name: str, value: str) -> ET.Element:
+def atom_text(parent: ET.Element, name: str, value: str) -> ET.Element:
+    """A child element of the Atom namespace holding `value` (characters XML cannot carry
+    dropped; ElementTree escapes the rest)."""
     element = ET.SubElement(parent, f"{{{ATOM}}}{name}")
     element.text = _NOT_XML.sub("", value)
     return element
