@@ -8,6 +8,7 @@ runs that same function as procrastinate tasks instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
 
-from scrubwatch.alerts import DeliveryReport, deliver_pending, queue_new_changes
+from scrubwatch.alerts import (
+    DeliveryReport,
+    deliver_pending,
+    queue_new_changes,
+    queue_wave_alerts,
+)
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.discover import Discovery, Found, discover_outlet, inspect
@@ -301,6 +307,7 @@ class Runner:
         loop = asyncio.get_running_loop()
         now = self.clock.now()
         await loop.run_in_executor(self.services.executor, queue_new_changes, self.store, now)
+        await loop.run_in_executor(self.services.executor, queue_wave_alerts, self.store, now)
         return await deliver_pending(self.store, self.settings, now)
 
     async def run_forever(
@@ -310,16 +317,33 @@ class Runner:
         on_pass: Callable[[PassReport], None] | None = None,
         on_result: Callable[[CheckResult], None] | None = None,
     ) -> None:
-        """Keep watching on the adaptive schedule until `stop` is set."""
-        while not stop.is_set():
-            report = await self.check_pass(force_discovery=False, on_result=on_result, stop=stop)
-            if on_pass is not None:
-                on_pass(report)
-            wait = self._seconds_until_due()
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=wait)
-            except TimeoutError:
-                continue
+        """Keep watching on the adaptive schedule until `stop` is set.
+
+        After each pass alerts are queued and sent in the background, so a slow channel
+        never delays the next pass; one delivery round runs at a time.
+        """
+        delivery: asyncio.Task[DeliveryReport] | None = None
+        try:
+            while not stop.is_set():
+                report = await self.check_pass(
+                    force_discovery=False, on_result=on_result, stop=stop
+                )
+                if on_pass is not None:
+                    on_pass(report)
+                if delivery is None or delivery.done():
+                    _log_failed_delivery(delivery)
+                    delivery = asyncio.create_task(self.alert())
+                wait = self._seconds_until_due()
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=wait)
+                except TimeoutError:
+                    continue
+        finally:
+            if delivery is not None and not delivery.done():
+                # Each message has its own short timeout; past this the round is cut.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(delivery, self.settings.alert_timeout * 2)
+            _log_failed_delivery(delivery)
 
     def _seconds_until_due(self) -> float:
         now = self.clock.now()

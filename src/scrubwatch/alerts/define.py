@@ -4,7 +4,7 @@ every face, so the two cannot accept different rules."""
 from __future__ import annotations
 
 from scrubwatch.alerts.channels import check_target, redact
-from scrubwatch.alerts.rules import KINDS, SEVERITIES
+from scrubwatch.alerts.rules import KINDS, RULE_KINDS, SEVERITIES, WAVE
 from scrubwatch.errors import UsageError
 from scrubwatch.model import AlertRule
 
@@ -40,9 +40,12 @@ def new_rule(
     )
     if not rule.name:
         raise UsageError("an alert rule needs a name")
-    unknown = [k for k in rule.kinds if k not in KINDS]
+    unknown = [k for k in rule.kinds if k not in RULE_KINDS]
     if unknown:
-        raise UsageError(f"unknown kind {unknown[0]!r}; use {', '.join(KINDS)}")
+        raise UsageError(f"unknown kind {unknown[0]!r}; use {', '.join(RULE_KINDS)}")
+    if WAVE in rule.kinds and len(rule.kinds) > 1:
+        # A wave alert and a change alert would both be keyed on one change; keep them apart.
+        raise UsageError("the kind 'wave' goes alone: make a second rule for single changes")
     if rule.severity is not None and rule.severity not in SEVERITIES:
         raise UsageError(f"unknown severity {rule.severity!r}; use {', '.join(SEVERITIES)}")
     if rule.secret and not rule.target.lower().startswith(("http://", "https://")):

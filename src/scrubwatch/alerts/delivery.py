@@ -17,11 +17,18 @@ from datetime import datetime, timedelta
 import httpx
 
 from scrubwatch.alerts.channels import DeliveryFailed, Outgoing, send
-from scrubwatch.alerts.message import DigestPart, change_link, format_digest
+from scrubwatch.alerts.message import (
+    DigestPart,
+    Message,
+    change_link,
+    format_digest,
+    format_wave,
+)
 from scrubwatch.config import Settings
 from scrubwatch.serialize import change_to_json
 from scrubwatch.store import SqlStore
 from scrubwatch.store.alert_schema import Delivery
+from scrubwatch.waves import wave_to_json
 
 BATCH = 200  # due deliveries looked at per call; the rest wait for the next pass
 CONCURRENT_RULES = 8
@@ -162,6 +169,8 @@ def _failed(
 
 def outgoing(group: list[Delivery], base_url: str) -> Outgoing:
     """The message and the webhook payload of one delivery, or of a digest of several."""
+    if group[0].wave is not None:
+        return _wave_outgoing(group, base_url)
     parts: list[DigestPart] = []
     payloads = []
     for delivery in group:
@@ -182,4 +191,33 @@ def outgoing(group: list[Delivery], base_url: str) -> Outgoing:
         message=format_digest(rule.name, parts),
         payload=payloads if rule.digest_minutes else payloads[0],
         key=key,
+    )
+
+
+def _wave_outgoing(group: list[Delivery], base_url: str) -> Outgoing:
+    """Wave deliveries: the wave as `waves --json` gives it, plus who the alert is for.
+
+    A digest can hold one wave twice (it grew in between): it is told once, as it is now.
+    """
+    waves = {d.wave.id: (d.wave, d.matched) for d in group if d.wave is not None}
+    messages, payloads = [], []
+    for wave, matched in waves.values():
+        link = f"{base_url.rstrip('/')}/waves/{wave.id}"
+        messages.append(format_wave(wave, link, matched))
+        payload = wave_to_json(wave, base_url)
+        payload["alert"] = {
+            "rule": group[0].rule.name,
+            "link": link,
+            "matched_terms": list(matched),
+        }
+        payloads.append(payload)
+    rule = group[0].rule
+    key = f"{rule.id}-" + ",".join(str(d.candidate.change.id) for d in group)
+    if len(messages) == 1:
+        message = messages[0]
+    else:
+        body = "\n\n---\n\n".join(m.body for m in messages)
+        message = Message(title=f"{len(messages)} scrub waves for alert {rule.name!r}", body=body)
+    return Outgoing(
+        message=message, payload=payloads if rule.digest_minutes else payloads[0], key=key
     )

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from scrubwatch.model import Change, ChangeKind, DeletionKind, Severity
 from scrubwatch.serialize import iso
+from scrubwatch.waves import WaveRecord
 
 MAX_ITEMS = 5
 MAX_CHARS = 300
@@ -91,6 +92,28 @@ def format_digest(rule_name: str, parts: Sequence[DigestPart]) -> Message:
     ]
     title = f"{len(parts)} changes for alert {rule_name!r}"
     return Message(title=title, body="\n\n---\n\n".join(sections))
+
+
+def format_wave(wave: WaveRecord, link: str | None, matched: tuple[str, ...] = ()) -> Message:
+    """One alert for a scrub wave: which outlets removed the story, when, and who kept it."""
+    outlets = ", ".join(wave.outlets)
+    title = f"Scrub wave: {len(wave.outlets)} outlets removed {wave.title or 'one story'}"
+    lines = [
+        f"{len(wave.outlets)} outlets removed the same story: {outlets}",
+        f"Between: {iso(wave.started_at)} and {iso(wave.ended_at)}",
+    ]
+    if wave.title:
+        lines.append(f"Story: {_cut(wave.title)}")
+    if wave.terms:
+        lines.append(f"Removed terms: {', '.join(wave.terms)}")
+    lines += [f"  - {m.outlet} {m.kind} {m.url}" for m in wave.members[: MAX_ITEMS * 2]]
+    lines += _more(len(wave.members) - MAX_ITEMS) if len(wave.members) > MAX_ITEMS * 2 else []
+    lines += [f"Still published: {url}" for url in wave.still_published[:MAX_ITEMS]]
+    if matched:
+        lines.append(f"Watched terms: {', '.join(matched)}")
+    if link:
+        lines.append(f"See the wave: {link}")
+    return Message(title=_cut(title), body="\n".join(lines))
 
 
 def _lines(

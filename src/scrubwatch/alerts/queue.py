@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from scrubwatch.alerts.rules import match
+from scrubwatch.alerts.rules import WAVE, match, match_wave
 from scrubwatch.model import AlertRule
 from scrubwatch.store import SqlStore
 from scrubwatch.store.alert_schema import AlertCandidate, QueuedDelivery
@@ -21,6 +21,9 @@ BATCH = 500
 # considered (ids come from a sequence, commits in any order). Changes detected this recently
 # are looked at again on every pass; a writer slower than this would be missed.
 LOOKBACK = timedelta(minutes=10)
+# Waves found or grown this recently are offered to `wave` rules on every call; a delivery is
+# unique per (rule, change), so offering one again queues nothing new.
+WAVE_LOOKBACK = timedelta(hours=6)
 
 
 def queue_new_changes(store: SqlStore, now: datetime) -> int:
@@ -58,3 +61,25 @@ def _select(
             due = now + timedelta(minutes=rule.digest_minutes) if rule.digest_minutes else now
             chosen.append(QueuedDelivery(rule.id, change_id, found, due))
     return chosen
+
+
+def queue_wave_alerts(store: SqlStore, now: datetime) -> int:
+    """Queue one delivery per (`wave` rule, wave) for waves found or grown lately.
+
+    A delivery is keyed on the wave's newest change, so a wave that grows (a new change
+    joins it) is queued once more, and one that did not is never queued twice.
+    """
+    rules = [r for r in store.alert_rules() if r.id is not None and WAVE in r.kinds]
+    if not rules:
+        return 0
+    chosen = []
+    for wave in store.wave_list(updated_since=now - WAVE_LOOKBACK, limit=BATCH):
+        newest = max(m.change_id for m in wave.members)
+        for rule in rules:
+            assert rule.id is not None
+            found = match_wave(rule, wave)
+            if newest <= rule.after_change_id or found is None:
+                continue
+            due = now + timedelta(minutes=rule.digest_minutes) if rule.digest_minutes else now
+            chosen.append(QueuedDelivery(rule.id, newest, found, due, wave_id=wave.id))
+    return store.queue_alert_deliveries(chosen, 0, now) if chosen else 0

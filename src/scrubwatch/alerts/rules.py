@@ -1,6 +1,8 @@
 """Does a change concern a rule? Pure matching, no I/O.
 
-A rule narrows by kind, outlet and severity, and by terms. A term matches when it is
+A rule narrows by kind, outlet and severity, and by terms. The kind `wave` is apart: such a
+rule hears of scrub waves (one story removed by several outlets), once per wave and again
+when it grows, instead of single changes; `match_wave` decides those. A term matches when it is
 removed, added, or sits in a changed sentence, headline or byline: the places an edit
 touched. An article deleted or restored as a whole touches all of its text, so for those
 the body of the version that went away (or came back) is searched too.
@@ -16,8 +18,11 @@ from collections.abc import Iterable
 
 from scrubwatch.model import AlertRule, Change, ChangeKind, Severity
 from scrubwatch.text import fold, term_groups
+from scrubwatch.waves import WaveRecord
 
 KINDS = tuple(k.value for k in ChangeKind)
+WAVE = "wave"
+RULE_KINDS = (*KINDS, WAVE)
 SEVERITIES = tuple(s.value for s in Severity)
 
 
@@ -73,4 +78,25 @@ def match(
     if not rule.terms:
         return ()
     found = matched_terms(rule.terms, change, article_text, language)
+    return found or None
+
+
+def match_wave(rule: AlertRule, wave: WaveRecord) -> tuple[str, ...] | None:
+    """None when the rule does not want this wave; else the terms it matched (maybe none).
+
+    Only `wave` rules hear of waves. Outlets match when any outlet of the wave is one of the
+    rule's; terms when a term is among the wave's removed term groups or in what one of its
+    changes removed (the headline included).
+    """
+    if WAVE not in rule.kinds:
+        return None
+    if rule.outlets and not any(outlet_matches(rule.outlets, o) for o in wave.outlets):
+        return None
+    if not rule.terms:
+        return ()
+    texts = [fold(t) for t in wave.terms]
+    texts += [fold(f"{m.title or ''}\n{m.removed}") for m in wave.members]
+    found = tuple(
+        g.label for g in term_groups(rule.terms) if any(g.found_in(text) for text in texts)
+    )
     return found or None

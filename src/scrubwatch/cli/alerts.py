@@ -30,10 +30,17 @@ def add(
     to: Annotated[
         str, typer.Option("--to", help="Webhook http(s):// URL or apprise URL (mailto://...).")
     ],
-    terms: Annotated[str | None, typer.Option(help="Comma-separated terms to watch.")] = None,
+    terms: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated terms to watch; a|b|c names one thing several ways."),
+    ] = None,
     outlets: Annotated[str | None, typer.Option(help="Comma-separated outlet hosts.")] = None,
     kinds: Annotated[
-        str | None, typer.Option(help="Comma-separated: edited, deleted, restored.")
+        str | None,
+        typer.Option(
+            help="Comma-separated: edited, deleted, restored; or 'wave' alone for one alert "
+            "per scrub wave (again when it grows)."
+        ),
     ] = None,
     severity: Annotated[
         str | None, typer.Option(help="'substantive' leaves out minor edits.")

@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from scrubwatch.model import AlertRule, Change
 from scrubwatch.store.schema import UTCDateTime, metadata
+from scrubwatch.waves import WaveRecord
 
 alert_rules = Table(
     "alert_rules",
@@ -54,6 +55,9 @@ alert_deliveries = Table(
     Column("last_error", Text),
     Column("sent_at", UTCDateTime),
     Column("matched", JSON, nullable=False),  # the rule's terms this change matched
+    # Set for a `wave` rule: the delivery is about the wave this change grew (no foreign key:
+    # waves merge, so the wave is found again through the change when it is sent).
+    Column("wave_id", Integer),
     UniqueConstraint("rule_id", "change_id", name="uq_alert_deliveries_rule_change"),
     Index("ix_alert_deliveries_status_next", "status", "next_attempt_at"),
 )
@@ -88,6 +92,7 @@ class QueuedDelivery:
     change_id: int
     matched: tuple[str, ...]
     due_at: datetime
+    wave_id: int | None = None  # a `wave` rule's delivery: the wave `change_id` grew
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,7 @@ class Delivery:
     candidate: AlertCandidate
     matched: tuple[str, ...]
     attempts: int  # including the attempt being made
+    wave: WaveRecord | None = None  # for a `wave` rule: the wave as it stands now
 
 
 @dataclass(frozen=True, slots=True)

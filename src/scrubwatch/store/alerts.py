@@ -15,15 +15,12 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
-    Table,
     delete,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from scrubwatch.errors import UsageError
@@ -43,7 +40,8 @@ from scrubwatch.store.alert_schema import (
     alert_deliveries,
     alert_rules,
 )
-from scrubwatch.store.rows import change_from_row
+from scrubwatch.store.rows import change_from_row, insert_ignore
+from scrubwatch.store.waves import wave_of_change
 
 
 class StoreAlerts:
@@ -167,6 +165,7 @@ class StoreAlerts:
                     next_attempt_at=item.due_at,
                     attempts=0,
                     matched=list(item.matched),
+                    wave_id=item.wave_id,
                 )
                 # RETURNING tells a new row from a skipped one on both backends (rowcount
                 # does not, once SQLAlchemy adds its own RETURNING on PostgreSQL).
@@ -232,12 +231,14 @@ class StoreAlerts:
                 return None
             rule = conn.execute(select(alert_rules).where(alert_rules.c.id == row.rule_id)).one()
             change = conn.execute(_candidate_query().where(t.changes.c.id == row.change_id)).one()
+            wave = wave_of_change(conn, row.change_id) if row.wave_id is not None else None
         return Delivery(
             id=row.id,
             rule=_rule(rule),
             candidate=_candidate(change),
             matched=tuple(row.matched or ()),
             attempts=row.attempts + 1,
+            wave=wave,
         )
 
     def mark_delivered(self, delivery_ids: Sequence[int], now: datetime) -> None:
@@ -279,11 +280,6 @@ class StoreAlerts:
     # Transactions come from SqlStore (SQLite writes take the lock up front there).
     def _write(self) -> Any: ...
     def _read(self) -> Any: ...
-
-
-def insert_ignore(dialect: str, table: Table) -> Any:
-    """An INSERT that can say ON CONFLICT DO NOTHING, on both backends."""
-    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
 
 
 def _cursor(conn: Any) -> int:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, Table, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from scrubwatch.model import (
     Article,
@@ -207,3 +209,8 @@ def change_from_row(row: Row[Any]) -> Change:
         capture_id=row.capture_id,
         id=row.id,
     )
+
+
+def insert_ignore(dialect: str, table: Table) -> Any:
+    """An INSERT that can say ON CONFLICT DO NOTHING, on both backends."""
+    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)

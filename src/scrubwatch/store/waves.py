@@ -16,8 +16,7 @@ from sqlalchemy import Engine, delete, exists, insert, or_, select, update
 
 from scrubwatch.model import ArticleState, ChangeKind
 from scrubwatch.store import schema as t
-from scrubwatch.store.alerts import insert_ignore
-from scrubwatch.store.rows import change_from_row
+from scrubwatch.store.rows import change_from_row, insert_ignore
 from scrubwatch.store.wave_schema import (
     KEY_LENGTH,
     FoundWave,
@@ -219,11 +218,20 @@ class StoreWaves:
                 for w in found
             ]
 
-    def wave_list(self, *, since: datetime | None = None, limit: int = 100) -> list[WaveRecord]:
-        """Waves, most recently active first; `since` keeps those still active at or after it."""
+    def wave_list(
+        self,
+        *,
+        since: datetime | None = None,
+        updated_since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[WaveRecord]:
+        """Waves, most recently active first; `since` keeps those still active at or after it,
+        `updated_since` those found or grown at or after it."""
         query = select(waves).order_by(waves.c.ended_at.desc(), waves.c.id.desc()).limit(limit)
         if since is not None:
             query = query.where(waves.c.ended_at >= since)
+        if updated_since is not None:
+            query = query.where(waves.c.updated_at >= updated_since)
         with self._read() as conn:
             rows = conn.execute(query).all()
             return _records(conn, rows)
@@ -286,6 +294,14 @@ def _grow_wave(conn: Any, wave: FoundWave, now: datetime) -> int:
     )
     conn.execute(update(waves).where(waves.c.id == wave_id).values(**values))
     return wave_id
+
+
+def wave_of_change(conn: Any, change_id: int) -> WaveRecord | None:
+    """The wave a change belongs to now (waves merge, so their ids may not last)."""
+    owner = select(wave_removals.c.wave_id).where(wave_removals.c.change_id == change_id)
+    rows = conn.execute(select(waves).where(waves.c.id == owner.scalar_subquery())).all()
+    found = _records(conn, rows)
+    return found[0] if found else None
 
 
 def _move_cursor(conn: Any, name: str, up_to: int) -> None:

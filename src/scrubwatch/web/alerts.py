@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from scrubwatch.alerts import KINDS, DeliveryFailed, redact, send_test
+from scrubwatch.alerts import KINDS, RULE_KINDS, DeliveryFailed, redact, send_test
 from scrubwatch.alerts.define import new_rule
 from scrubwatch.errors import UsageError
 from scrubwatch.store.alert_schema import RuleStatus
@@ -72,7 +72,7 @@ def _page(request: Request, *, notice: str | None = None, error: str | None = No
     web = web_of(request)
     context = {
         "rules": [rule_row(s) for s in web.store.alert_status()],
-        "kinds": KINDS,
+        "kinds": RULE_KINDS,
         "notice": notice,
         "error": error,
     }

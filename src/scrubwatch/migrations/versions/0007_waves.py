@@ -1,4 +1,4 @@
-"""Scrub waves: signed removals, waves, the story index and their cursors.
+"""Scrub waves: signed removals, waves, the story index, their cursors, wave alerts.
 
 Revision ID: 0007
 Revises: 0006
@@ -74,6 +74,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", "article_id", name=op.f("pk_story_keys")),
     )
     op.create_index("ix_story_keys_article_id", "story_keys", ["article_id"], unique=False)
+    with op.batch_alter_table("alert_deliveries") as batch:
+        batch.add_column(sa.Column("wave_id", sa.Integer(), nullable=True))
     op.create_table(
         "wave_cursor",
         sa.Column("name", sa.String(length=40), nullable=False),
@@ -84,6 +86,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("wave_cursor")
+    with op.batch_alter_table("alert_deliveries") as batch:
+        batch.drop_column("wave_id")
     op.drop_index("ix_story_keys_article_id", table_name="story_keys")
     op.drop_table("story_keys")
     op.drop_table("story_articles")
