@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,9 @@ import wave_stories as s
 from alert_support import T0, WebhookReceiver, record_deletion
 from scrubwatch.alerts import deliver_pending, match_wave, queue_new_changes, queue_wave_alerts
 from scrubwatch.alerts.define import new_rule
+from scrubwatch.clock import ManualClock
 from scrubwatch.config import Settings
+from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.errors import UsageError
 from scrubwatch.model import (
     AlertRule,
@@ -25,7 +28,8 @@ from scrubwatch.model import (
     Outlet,
 )
 from scrubwatch.pipeline.waves import update_waves
-from scrubwatch.store import CheckRecord, SqlStore
+from scrubwatch.runner import Runner
+from scrubwatch.store import CheckRecord, SqlStore, open_store
 
 SETTINGS = Settings(base_url="http://scrub.example", alert_timeout=2.0)
 WAVE_SCHEMA = {"type": "object", "required": ["id", "outlets", "changes", "still_published"]}
@@ -137,3 +141,33 @@ def test_only_wave_rules_match_waves(store: SqlStore) -> None:
         match_wave(AlertRule(name="a", target="x", kinds=("wave",), terms=("Moscow",)), wave)
         is None
     )
+
+
+def test_run_finds_the_wave_and_alerts_after_its_pass(tmp_path: Path) -> None:
+    """`run` (Runner.run_forever) against two fake outlets: the pass that sees both deletions
+    files the wave, and the webhook hears of it before `run` stops."""
+    clock = ManualClock(T0)
+    hook_schema = WebhookReceiver(WAVE_SCHEMA)
+    with FakeOutlet("Ledger") as en, FakeOutlet("Vestnik") as ru, hook_schema as hook:
+        en.publish("corridor", *s.CORRIDOR_EN)
+        ru.publish("koridor", *s.CORRIDOR_RU, language="ru")
+        settings = Settings(data_dir=tmp_path / "data", alert_timeout=2.0)
+        store = open_store(settings)
+        store.add_alert_rule(AlertRule(name="w", target=hook.url, kinds=("wave",)), T0)
+
+        async def go() -> None:
+            async with Runner(settings, store, clock=clock) as runner:
+                for outlet in (en, ru):
+                    await runner.watch(outlet.base_url)
+                await runner.check_pass(all_articles=True)
+                en.delete("corridor")
+                ru.delete("koridor")
+                clock.advance(timedelta(hours=1))  # both articles are due again
+                stop = asyncio.Event()
+                await runner.run_forever(stop, on_pass=lambda _report: stop.set())
+
+        asyncio.run(go())
+        store.close()
+    [got] = hook.received
+    urls = sorted(c["url"] for c in got.payload["changes"])
+    assert urls == sorted([en.url("corridor"), ru.url("koridor")])
