@@ -90,6 +90,10 @@ def test_one_story_deleted_by_several_outlets_is_one_growing_wave(
     members = {c["url"] for c in grown["changes"]}
     assert football not in members and weather not in members
     assert grown["started_at"] <= grown["ended_at"]
+    assert cli("waves", "--json", "--since", grown["ended_at"]).json() == [grown]
+    assert cli("waves", "--json", "--since", "2999-01-01T00:00:00").json() == []
+    bad = cli("waves", "--since", "yesterday")
+    assert bad.code == 2 and "ISO-8601" in bad.stderr
 
 
 def test_same_topic_different_stories_and_unrelated_deletions_make_no_wave(

@@ -53,7 +53,7 @@ class WaveUpdate:
 def update_waves(store: SqlStore, settings: Settings, now: datetime) -> WaveUpdate:
     """Bring waves up to date with the changes recorded since the last call."""
     groups = term_groups(settings.watch_terms)
-    report = WaveUpdate(indexed=_index_versions(store, groups))
+    report = WaveUpdate(indexed=_index_versions(store, groups, now))
     new = _sign_removals(store, groups, now)
     report.signed = len(new)
     if new:
@@ -62,9 +62,11 @@ def update_waves(store: SqlStore, settings: Settings, now: datetime) -> WaveUpda
     return report
 
 
-def _index_versions(store: SqlStore, groups: tuple[TermGroup, ...]) -> int:
+def _index_versions(store: SqlStore, groups: tuple[TermGroup, ...], now: datetime) -> int:
     done = 0
-    while batch := store.story_sources(store.wave_cursor(VERSIONS), BATCH):
+    since: datetime | None = now - LOOKBACK
+    while batch := store.story_sources(store.wave_cursor(VERSIONS), since=since, limit=BATCH):
+        since = None
         entries = [
             (s, sign(f"{s.title or ''}\n{s.text}", groups=groups, language=s.language))
             for s in batch

@@ -53,10 +53,11 @@ from scrubwatch.store.rows import (
     outlet_from_row,
     version_from_row,
 )
+from scrubwatch.store.stories import StoreStories
 from scrubwatch.store.waves import StoreWaves
 
 
-class SqlStore(StoreReads, StoreAlerts, StoreWaves):
+class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
     """`Store` on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:

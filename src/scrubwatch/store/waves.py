@@ -1,9 +1,9 @@
-"""Storage of scrub waves (a mixin of `SqlStore`): signed removals, waves, the story index.
+"""Storage of scrub waves (a mixin of `SqlStore`): signed removals and waves.
 
 Everything here is read and written in slices that follow what is new: removals after a
 cursor of change ids, versions after a cursor of version ids, removals of one time range,
-index rows of a few keys. Nothing scans the archive, so updating waves after a pass costs
-what the pass changed, on SQLite and PostgreSQL alike.
+index rows of a few keys (`stories`). Nothing scans the archive, so updating waves after a
+pass costs what the pass changed, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -18,20 +18,17 @@ from scrubwatch.model import ArticleState, ChangeKind
 from scrubwatch.store import schema as t
 from scrubwatch.store.rows import change_from_row, insert_ignore
 from scrubwatch.store.wave_schema import (
-    KEY_LENGTH,
     FoundWave,
     RemovalSource,
     StoredRemoval,
-    StorySource,
     WaveMember,
     WaveRecord,
     story_articles,
-    story_keys,
     wave_cursor,
     wave_removals,
     waves,
 )
-from scrubwatch.waves import StorySignature, index_keys
+from scrubwatch.waves import StorySignature
 
 REMOVING = (ChangeKind.EDITED.value, ChangeKind.DELETED.value)
 
@@ -102,7 +99,7 @@ class StoreWaves:
             if removals:  # another process may have signed some meanwhile: skip those
                 stmt = insert_ignore(conn.dialect.name, wave_removals).on_conflict_do_nothing()
                 conn.execute(stmt, [_removal_values(r) for r in removals])
-            _move_cursor(conn, "changes", up_to)
+            move_cursor(conn, "changes", up_to)
 
     def removals_between(self, start: datetime, end: datetime) -> list[StoredRemoval]:
         """Signed removals detected in [start, end], oldest first."""
@@ -114,91 +111,6 @@ class StoreWaves:
         )
         with self._read() as conn:
             return [_removal(row) for row in conn.execute(query)]
-
-    # -- story index -----------------------------------------------------------------------
-
-    def story_sources(self, after_row: int, limit: int = 500) -> list[StorySource]:
-        """Versions stored after `after_row` that are their article's current version."""
-        v, a = t.versions, t.articles
-        query = (
-            select(v.c.id, v.c.article_id, v.c.number, v.c.title, v.c.language, v.c.paragraphs)
-            .add_columns(t.outlets.c.host)
-            .join(a, a.c.id == v.c.article_id)
-            .join(t.outlets, a.c.outlet_id == t.outlets.c.id)
-            .where(v.c.id > after_row, v.c.number == a.c.latest_version)
-            .order_by(v.c.id)
-            .limit(limit)
-        )
-        with self._read() as conn:
-            return [
-                StorySource(
-                    version_row=row.id,
-                    article_id=row.article_id,
-                    outlet=row.host,
-                    number=row.number,
-                    title=row.title,
-                    language=row.language,
-                    text="\n".join(row.paragraphs or ()),
-                )
-                for row in conn.execute(query)
-            ]
-
-    def save_story_index(
-        self, entries: Sequence[tuple[StorySource, StorySignature]], up_to: int
-    ) -> None:
-        """File (or refile) articles' current signatures and move the version cursor."""
-        ids = [source.article_id for source, _ in entries]
-        articles = [
-            {
-                "article_id": s.article_id,
-                "outlet": s.outlet,
-                "version": s.number,
-                "signature": sig.to_json(),
-            }
-            for s, sig in entries
-        ]
-        keys = [
-            {"key": key[:KEY_LENGTH], "article_id": s.article_id}
-            for s, sig in entries
-            for key in dict.fromkeys(k[:KEY_LENGTH] for k in index_keys(sig))
-        ]
-        with self._write() as conn:
-            if ids:
-                conn.execute(delete(story_keys).where(story_keys.c.article_id.in_(ids)))
-                conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(ids)))
-                conn.execute(insert(story_articles), articles)
-            if keys:
-                conn.execute(insert(story_keys), keys)
-            _move_cursor(conn, "versions", up_to)
-
-    def story_postings(self, keys: Sequence[str]) -> dict[str, list[int]]:
-        """The articles filed under each of `keys` (one query for a whole update)."""
-        wanted = sorted({key[:KEY_LENGTH] for key in keys})
-        found: dict[str, list[int]] = {}
-        with self._read() as conn:
-            for start in range(0, len(wanted), 5000):  # keeps the IN list a sane size
-                query = select(story_keys).where(story_keys.c.key.in_(wanted[start : start + 5000]))
-                for row in conn.execute(query):
-                    found.setdefault(row.key, []).append(row.article_id)
-        return found
-
-    def story_signatures(self, article_ids: Sequence[int]) -> list[tuple[int, str, StorySignature]]:
-        """`(article id, outlet, signature)` of those of `article_ids` that are still live."""
-        if not article_ids:
-            return []
-        query = (
-            select(story_articles)
-            .join(t.articles, t.articles.c.id == story_articles.c.article_id)
-            .where(
-                story_articles.c.article_id.in_(sorted(set(article_ids))),
-                t.articles.c.state == ArticleState.LIVE.value,
-            )
-        )
-        with self._read() as conn:
-            return [
-                (row.article_id, row.outlet, StorySignature.from_json(row.signature))
-                for row in conn.execute(query)
-            ]
 
     # -- waves -----------------------------------------------------------------------------
 
@@ -304,7 +216,8 @@ def wave_of_change(conn: Any, change_id: int) -> WaveRecord | None:
     return found[0] if found else None
 
 
-def _move_cursor(conn: Any, name: str, up_to: int) -> None:
+def move_cursor(conn: Any, name: str, up_to: int) -> None:
+    """Move a wave cursor forward to `up_to` (never back), inside the caller's transaction."""
     c = wave_cursor.c
     current = conn.execute(select(c.last_id).where(c.name == name)).scalar()
     if current is None:
@@ -359,21 +272,41 @@ def _wave_summary(conn: Any, wave_id: int) -> dict[str, Any]:
 
 def _records(conn: Any, rows: Sequence[Any]) -> list[WaveRecord]:
     """Wave rows with their members and the still-published URLs that are still live."""
-    ids = [row.id for row in rows]
-    if not ids:
+    if not rows:
         return []
+    members = _members(conn, [row.id for row in rows])
+    live = _live_urls(conn, {i for row in rows for i in row.still_published})
+    return [
+        WaveRecord(
+            id=row.id,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            updated_at=row.updated_at,
+            title=row.title,
+            outlets=tuple(row.outlets),
+            terms=tuple(row.terms),
+            size=row.size,
+            members=tuple(members.get(row.id, ())),
+            still_published=tuple(live[i] for i in row.still_published if i in live),
+        )
+        for row in rows
+    ]
+
+
+def _members(conn: Any, wave_ids: list[int]) -> dict[int, list[WaveMember]]:
+    """The members of each wave, oldest first, with their change's kind and versions."""
     r, c, a = wave_removals.c, t.changes.c, t.articles.c
-    members: dict[int, list[WaveMember]] = {i: [] for i in ids}
     query = (
         select(r.wave_id, r.change_id, r.article_id, r.outlet, r.detected_at, r.title, r.removed)
         .add_columns(c.kind, c.from_version, c.to_version, a.url)
         .join(t.changes, t.changes.c.id == r.change_id)
         .join(t.articles, a.id == r.article_id)
-        .where(r.wave_id.in_(ids))
+        .where(r.wave_id.in_(wave_ids))
         .order_by(r.detected_at, r.change_id)
     )
+    members: dict[int, list[WaveMember]] = {}
     for m in conn.execute(query):
-        members[m.wave_id].append(
+        members.setdefault(m.wave_id, []).append(
             WaveMember(
                 m.change_id,
                 m.article_id,
@@ -387,30 +320,15 @@ def _records(conn: Any, rows: Sequence[Any]) -> list[WaveRecord]:
                 m.to_version,
             )
         )
-    kept = {i for row in rows for i in row.still_published}
-    live = (
-        dict(
-            conn.execute(
-                select(a.id, a.url).where(
-                    a.id.in_(sorted(kept)), a.state == ArticleState.LIVE.value
-                )
-            ).all()
-        )
-        if kept
-        else {}
+    return members
+
+
+def _live_urls(conn: Any, article_ids: set[int]) -> dict[int, str]:
+    """URLs of those articles that are live now: one deleted since is no longer "kept"."""
+    if not article_ids:
+        return {}
+    a = t.articles.c
+    query = select(a.id, a.url).where(
+        a.id.in_(sorted(article_ids)), a.state == ArticleState.LIVE.value
     )
-    return [
-        WaveRecord(
-            id=row.id,
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-            updated_at=row.updated_at,
-            title=row.title,
-            outlets=tuple(row.outlets),
-            terms=tuple(row.terms),
-            size=row.size,
-            members=tuple(members[row.id]),
-            still_published=tuple(live[i] for i in row.still_published if i in live),
-        )
-        for row in rows
-    ]
+    return {row.id: row.url for row in conn.execute(query)}

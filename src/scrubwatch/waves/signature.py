@@ -55,6 +55,7 @@ class StorySignature:
 
     @classmethod
     def from_json(cls, data: Any) -> StorySignature:
+        """A signature from its stored form."""
         return cls(
             tuple(data.get("s", ())), frozenset(data.get("n", ())), frozenset(data.get("g", ()))
         )
