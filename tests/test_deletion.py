@@ -245,3 +245,16 @@ def test_a_long_article_about_missing_pages_is_no_not_found_page() -> None:
 def test_a_short_notice_padded_with_blank_lines_is_a_not_found_page() -> None:
     padded = ("\n" * 3000, "Sorry, the page you requested was not found.")
     assert is_not_found_page(Document(title="Ledger", paragraphs=padded))
+
+
+def test_an_article_reworded_sentence_by_sentence_is_an_edit_not_emptied() -> None:
+    """Every sentence rewritten under the same headline, the story still told: an edit."""
+    reworded = Document(
+        title=ARTICLE.title,
+        paragraphs=tuple(
+            f"According to officials, {p[0].lower()}{p[1:].rstrip('.')}, they added."
+            for p in ARTICLE.paragraphs
+        ),
+    )
+    assert not any(p in reworded.paragraphs for p in ARTICLE.paragraphs)
+    assert classify_gone(200, URL, URL, reworded, ARTICLE) is None

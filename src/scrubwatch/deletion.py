@@ -84,6 +84,11 @@ _EMPTIED_SHARE = 0.25
 # falls back to) share no sentence with the article. A real edit, however heavy, keeps some
 # sentence of the text it edits; a very short article is not judged this way.
 _LEFTOVER_MIN_SENTENCES = 3
+# ...but a text at least half as long that keeps a third of the article's words (of four
+# letters or more) is the article reworded, an edit.
+_REWORDED_LENGTH = 0.5
+_REWORDED_WORDS = 1 / 3
+_CONTENT_WORD_CHARS = 4
 # An article that moved keeps its text: at least this similar (rapidfuzz ratio, 0-100) to
 # the previous version, allowing for an edit made along the way.
 _SAME_ARTICLE = 70.0
@@ -231,7 +236,23 @@ def _is_emptied(document: Document | None, previous: Document) -> bool:
     now, before = len(fold(document.text)), len(fold(previous.text))
     if now < _EMPTIED_CHARS and now < before * _EMPTIED_SHARE:
         return True
-    return _same_title(document, previous) and not _shares_a_sentence(document, previous)
+    return (
+        _same_title(document, previous)
+        and not _shares_a_sentence(document, previous)
+        and not _reworded(document, previous)
+    )
+
+
+def _reworded(document: Document, previous: Document) -> bool:
+    """The article rewritten under its headline rather than removed: no sentence kept as
+    it was, but most of its length and a good share of its words still there. Leftovers
+    (menus, teasers, a byline box) are short and about other things."""
+    now, before = fold(document.text), fold(previous.text)
+    if len(now) < _REWORDED_LENGTH * len(before):
+        return False
+    old_words = {w for w in before.split() if len(w) >= _CONTENT_WORD_CHARS}
+    new_words = {w for w in now.split() if len(w) >= _CONTENT_WORD_CHARS}
+    return bool(old_words) and len(old_words & new_words) >= _REWORDED_WORDS * len(old_words)
 
 
 def _shares_a_sentence(document: Document, previous: Document) -> bool:
