@@ -31,6 +31,8 @@ class _Handler(BaseHTTPRequestHandler):
             "/big": self._big,
             "/dribble": self._dribble,
             "/ftp": lambda: self._redirect("ftp://127.0.0.1/file"),
+            "/bad-port": lambda: self._redirect("http://127.0.0.1:99999/x"),
+            "/bad-idna": lambda: self._redirect("http://xn--/news/some-long-slug"),
             "/static-article": lambda: self._static_article(etag=False),
             "/static-etag": lambda: self._static_article(etag=True),
             "/news/static-story": lambda: self._static_article(canonical="/news/static-story"),

@@ -16,6 +16,7 @@ PURE = [
     "compare",
     "deletion",
     "interstitial",
+    "hosts",
     "schedule",
     "serialize",
     "extract",

@@ -455,6 +455,10 @@ def test_looks_like_article(url: str, expected: bool) -> None:
         ("https:///no-host", None),
         ("https://x.test/a b", None),
         ("https://" + "a" * 64 + ".test/", None),
+        ("http://xn--/news/some-long-slug", None),  # httpx could not even build the request
+        ("https://xn--e1afmkfd.xn--p1ai/a", "https://xn--e1afmkfd.xn--p1ai/a"),
+        ("https://пример.рф/статья", "https://пример.рф/статья"),
+        ("https://my_host.x.test/a", "https://my_host.x.test/a"),
         ("https://x.test/" + "a" * 5000, None),
     ],
 )

@@ -47,6 +47,8 @@ def test_redirect_chain_is_recorded() -> None:
         ("/big", TooLarge),
         ("/dribble", FetchTimeout),
         ("/ftp", InvalidURL),
+        ("/bad-port", InvalidURL),  # was an OverflowError from deep in the socket layer
+        ("/bad-idna", InvalidURL),  # was an idna.IDNAError from httpx
     ],
 )
 def test_hostile_responses_raise_clear_errors(path: str, error: type[FetchError]) -> None:
@@ -59,6 +61,8 @@ def test_unreachable_and_invalid_urls() -> None:
         fetch("http://127.0.0.1:9/")
     with pytest.raises(InvalidURL):
         fetch("javascript:alert(1)")
+    with pytest.raises(InvalidURL, match="cannot be looked up"):
+        fetch("http://xn--/news/some-long-slug")
 
 
 def test_user_agent_names_scrubwatch_and_contact() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+import idna
 
 from scrubwatch.config import Settings
 from scrubwatch.decoding import BoundedDecoder
@@ -28,6 +29,7 @@ from scrubwatch.errors import (
     TooLarge,
     TooManyRedirects,
 )
+from scrubwatch.hosts import valid_hostname
 from scrubwatch.politeness import HostGate, SharedPacing, retry_after_seconds
 from scrubwatch.robots import RobotsCache
 
@@ -227,6 +229,10 @@ class Fetcher:
             raise ProtocolFailure(f"broken content encoding: {exc}") from exc
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise InvalidURL(str(exc)) from exc
+        except idna.IDNAError as exc:
+            # httpx reads a redirect's Location even when not following it; a malformed
+            # host there ("xn--") escapes it as the idna package's own error.
+            raise InvalidURL(f"redirect to a host name that cannot be looked up: {exc}") from exc
         except httpx.RemoteProtocolError as exc:
             raise ProtocolFailure(f"malformed HTTP: {exc}") from exc
         except httpx.TransportError as exc:
@@ -261,3 +267,9 @@ def _check_url(url: str) -> None:
         raise InvalidURL(f"cannot parse URL {url!r}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidURL(f"not an http(s) URL: {url!r}")
+    try:
+        parts.port  # noqa: B018 (reading it checks the port: 99999 raises)
+    except ValueError as exc:
+        raise InvalidURL(f"bad port in {url!r}") from exc
+    if not valid_hostname(parts.hostname):
+        raise InvalidURL(f"host name cannot be looked up: {parts.hostname!r}")

@@ -19,6 +19,8 @@ import lxml.etree  # type: ignore[import-untyped, unused-ignore]
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from courlan.filters import extension_filter
 
+from scrubwatch.hosts import valid_hostname
+
 # Conventions of common publishing systems: WordPress (/feed), Jekyll (/feed.xml), Hugo
 # (/index.xml), Pelican (/feeds/all.atom.xml), Blogger (/feeds/posts/default).
 COMMON_FEED_PATHS: tuple[str, ...] = (
@@ -102,11 +104,7 @@ def normalize_url(url: str, base_url: str | None = None) -> str | None:
 def _valid_host(host: str) -> bool:
     if not host or not _HOST_RE.match(host) or ".." in host or host.startswith("."):
         return False
-    try:
-        host.encode("idna")
-    except UnicodeError:  # empty or over-long label
-        return False
-    return True
+    return valid_hostname(host)  # what the resolver will accept ("xn--" alone it will not)
 
 
 def _drop_tracking(query: str) -> str:
