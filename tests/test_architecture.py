@@ -32,6 +32,7 @@ PROJECT_IO = {
     "scrubwatch.pipeline",
     "scrubwatch.runner",
     "scrubwatch.discover",
+    "scrubwatch.evidence",
 }
 
 

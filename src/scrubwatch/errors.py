@@ -13,6 +13,7 @@
     │   ├── HostBusy           the host asked us (Retry-After) to come back later
     │   └── ProtocolFailure    malformed HTTP, broken content encoding
     ├── ExtractionError        bytes that cannot be read as a page at all
+    ├── EvidenceError          an evidence bundle cannot be made (no browser, record missing)
     └── StorageError           database or archive failure (e.g. a constraint one row broke)
         └── StoreUnavailable   the store itself cannot be used: unreachable, disk full, read-only
 
@@ -73,6 +74,10 @@ class ProtocolFailure(FetchError):
 
 class ExtractionError(ScrubwatchError):
     """Bytes that cannot be read as a page."""
+
+
+class EvidenceError(ScrubwatchError):
+    """An evidence bundle cannot be made or rendered as asked."""
 
 
 class StorageError(ScrubwatchError):

@@ -167,6 +167,18 @@ class WarcArchive:
 
     def read(self, ref: WarcRef) -> ArchivedResponse:
         """Read back the record a `WarcRef` points at."""
+        data = self.raw(ref)
+        path = self.directory / ref.filename
+        try:
+            return _parse_record(data)
+        except Exception as exc:
+            # Bytes that are not a record break warcio in many ways (seen: AttributeError,
+            # ValueError, EOFError); to the caller every one means the same.
+            raise StorageError(f"unreadable WARC record at {path}:{ref.offset}: {exc}") from exc
+
+    def raw(self, ref: WarcRef) -> bytes:
+        """The record's bytes exactly as archived (one gzip member), for copying it elsewhere
+        (an evidence bundle) without re-encoding a byte."""
         if Path(ref.filename).name != ref.filename or ref.filename in ("", ".", ".."):
             raise StorageError(f"WARC reference names a path, not a file: {ref.filename!r}")
         path = self.directory / ref.filename
@@ -178,12 +190,7 @@ class WarcArchive:
             raise StorageError(f"cannot read WARC record from {path}: {exc}") from exc
         if len(data) != ref.length:
             raise StorageError(f"WARC record at {path}:{ref.offset} is truncated")
-        try:
-            return _parse_record(data)
-        except Exception as exc:
-            # Bytes that are not a record break warcio in many ways (seen: AttributeError,
-            # ValueError, EOFError); to the caller every one means the same.
-            raise StorageError(f"unreadable WARC record at {path}:{ref.offset}: {exc}") from exc
+        return data
 
     def close(self) -> None:
         """Close the current file; safe to call twice."""

@@ -1,0 +1,164 @@
+"""Screenshots of archived pages, rendered from the archived bytes and nothing else.
+
+A picture of the live site proves nothing about what it showed then, so every request the
+page makes is answered from the bundle's own records or refused: Playwright's router
+fulfils the page itself from its archived response and aborts everything else (images,
+styles, scripts from elsewhere). As a second fence Chromium is pointed at a proxy that does
+not exist, so a request the router somehow missed fails instead of reaching the network.
+Service workers are blocked; the page's own archived scripts may run.
+
+Rendering is bounded like fetching: a time cap per page, a V8 heap cap, a height cap on the
+full-page picture. Removed sentences are outlined on the "before" picture and added ones on
+the "after" picture, so a reader sees at a glance what went.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrubwatch.errors import EvidenceError
+
+# Debian's package; `which` finds others (chromium-browser on Ubuntu).
+_CANDIDATES = (Path("/usr/bin/chromium"), Path("/usr/bin/chromium-browser"))
+_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+    # Nothing listens on port 9 (discard): a request the router missed dies here.
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--js-flags=--max-old-space-size=256",
+]
+_MAX_HEIGHT = 20_000  # pixels; an endless page is cut, not rendered until memory runs out
+
+_MARK_SCRIPT = """
+([sentences, colour]) => {
+  const norm = (s) => s.replace(/\\s+/g, ' ').trim();
+  let marked = 0;
+  for (const sentence of sentences) {
+    const want = norm(sentence);
+    if (!want) continue;
+    let best = null;
+    for (const el of document.body ? document.body.querySelectorAll('*') : []) {
+      if (norm(el.textContent || '').includes(want)) best = el;
+    }
+    if (best) {
+      best.style.outline = '3px solid ' + colour;
+      best.style.backgroundColor = colour + '33';
+      marked += 1;
+    }
+  }
+  return marked;
+}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """One page to render: its URL and archived answer, and the sentences to mark on it."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+    mark: tuple[str, ...] = ()
+    mark_colour: str = "#d00000"
+
+
+@dataclass
+class RenderLog:
+    """What the router did: URLs answered from the archive and URLs refused."""
+
+    served: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def find_chromium(explicit: Path | None = None) -> Path:
+    """The Chromium to drive, or an error that says how to get one (or do without)."""
+    if explicit is not None:
+        if not explicit.exists():
+            raise EvidenceError(f"no browser at {explicit}")
+        return explicit
+    for candidate in _CANDIDATES:
+        if candidate.exists():
+            return candidate
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise EvidenceError(
+        "screenshots need Chromium (apt-get install chromium, or --chromium PATH); "
+        "use --no-screenshots for a bundle without them"
+    )
+
+
+class Renderer:
+    """Renders archived pages to full-page PNGs in one headless Chromium."""
+
+    def __init__(self, executable: Path, *, timeout_s: float = 20.0, width: int = 1280) -> None:
+        self.executable = executable
+        self.timeout_ms = timeout_s * 1000
+        self.width = width
+        self.log = RenderLog()
+
+    def render(self, pages: Sequence[ArchivedPage]) -> list[bytes]:
+        """One PNG per page, in order; an error names the page that could not be rendered."""
+        try:
+            from playwright.sync_api import Error, sync_playwright
+        except ImportError as exc:  # pragma: no cover - playwright is a dependency
+            raise EvidenceError("screenshots need playwright (pip install playwright)") from exc
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(self.executable), headless=True, args=_ARGS
+                )
+                try:
+                    return [self._one(browser, page) for page in pages]
+                finally:
+                    browser.close()
+        except Error as exc:
+            raise EvidenceError(f"rendering failed: {exc.message.splitlines()[0]}") from exc
+
+    def _one(self, browser: Any, page: ArchivedPage) -> bytes:
+        context = browser.new_context(
+            viewport={"width": self.width, "height": 900},
+            service_workers="block",
+            accept_downloads=False,
+        )
+        try:
+            tab = context.new_page()
+            tab.set_default_timeout(self.timeout_ms)
+            tab.route("**/*", lambda route: self._answer(route, page))
+            tab.goto(page.url, wait_until="load", timeout=self.timeout_ms)
+            if page.mark:
+                tab.evaluate(_MARK_SCRIPT, [list(page.mark), page.mark_colour])
+            height = tab.evaluate("() => document.documentElement.scrollHeight")
+            clip = None
+            if isinstance(height, int) and height > _MAX_HEIGHT:
+                clip = {"x": 0, "y": 0, "width": self.width, "height": _MAX_HEIGHT}
+            png: bytes = tab.screenshot(full_page=True, clip=clip, type="png")
+            return png
+        finally:
+            context.close()
+
+    def _answer(self, route: Any, page: ArchivedPage) -> None:
+        """Fulfil the page itself from its archived answer; refuse everything else."""
+        url = str(route.request.url).split("#", 1)[0]
+        if url == page.url and route.request.method == "GET":
+            self.log.served.append(url)
+            route.fulfill(
+                status=page.status,
+                headers={"Content-Type": page.content_type or "text/html"},
+                body=page.body,
+            )
+            return
+        self.log.refused.append(url)
+        route.abort("blockedbyclient")

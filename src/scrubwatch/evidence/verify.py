@@ -1,0 +1,193 @@
+"""Checking an evidence bundle: recompute every hash, follow every index line.
+
+A bundle is only worth something if anyone can show it was not altered since it was made.
+`verify_bundle` recomputes, and trusts nothing it did not recompute:
+- the ZIP's own CRCs (a flipped byte in any member);
+- `datapackage-digest.json` → `datapackage.json` → every file's SHA-256 and size, and no
+  file left out of the manifest;
+- every WARC record's block and payload digests (warcio checks them as it reads);
+- every index line: the record at that offset of that file is the one the line names;
+- every page of `pages/pages.jsonl` is in the index;
+- `evidence/evidence.json`: each capture's record is in the bundle and its body's SHA-256
+  is the one listed (and shown in the report), each screenshot record is there;
+- the report beside the bundle, when there is one, is the one inside it.
+Each check is reported by name, so a failure says exactly what does not hold.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrubwatch.evidence.bundle import INDEX, METADATA, PAGES, REPORT
+from scrubwatch.evidence.records import RecordInfo, parse_cdxj, read_records, sha256_hex
+from scrubwatch.evidence.wacz import DIGEST, MANIFEST, sha256_tag
+from scrubwatch.store.warc import payload_digest
+
+
+@dataclass
+class Verification:
+    """Every check made, with its outcome."""
+
+    checks: list[tuple[bool, str]] = field(default_factory=list)
+
+    def add(self, ok: bool, what: str) -> None:
+        self.checks.append((ok, what))
+
+    @property
+    def failures(self) -> list[str]:
+        return [what for ok, what in self.checks if not ok]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and not self.failures
+
+
+def verify_bundle(path: Path, report: Path | None = None) -> Verification:
+    """Check a WACZ (and the report beside it, when given and present)."""
+    result = Verification()
+    try:
+        files = _read_members(path, result)
+    except (OSError, zipfile.BadZipFile) as exc:
+        result.add(False, f"{path.name}: not a readable ZIP ({exc})")
+        return result
+    if not _check_manifest(files, result):
+        return result
+    warcs = {name: _records(name, data, result) for name, data in files.items() if ".warc" in name}
+    _check_index(files, warcs, result)
+    _check_pages(files, result)
+    _check_metadata(files, warcs, result)
+    if report is not None and report.exists():
+        same = report.read_bytes() == files.get(REPORT)
+        result.add(same, f"{report.name} is identical to {REPORT} inside the bundle")
+    return result
+
+
+def _read_members(path: Path, result: Verification) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    with zipfile.ZipFile(path) as archive:
+        for entry in archive.infolist():
+            try:
+                files[entry.filename] = archive.read(entry)
+            except zipfile.BadZipFile as exc:
+                result.add(False, f"{entry.filename}: altered inside the ZIP ({exc})")
+    return files
+
+
+def _check_manifest(files: dict[str, bytes], result: Verification) -> bool:
+    """The digest file vouches for the manifest, the manifest for every other file."""
+    manifest_bytes, digest_bytes = files.get(MANIFEST), files.get(DIGEST)
+    if manifest_bytes is None or digest_bytes is None:
+        result.add(False, f"{MANIFEST} and {DIGEST} are present")
+        return False
+    try:
+        digest = json.loads(digest_bytes)
+        manifest = json.loads(manifest_bytes)
+        resources = manifest["resources"]
+    except (ValueError, KeyError, TypeError) as exc:
+        result.add(False, f"{MANIFEST} / {DIGEST} are readable JSON ({exc})")
+        return False
+    result.add(digest.get("hash") == sha256_tag(manifest_bytes), f"{MANIFEST} SHA-256")
+    listed = set()
+    for resource in resources:
+        name = str(resource.get("path"))
+        listed.add(name)
+        data = files.get(name)
+        ok = data is not None and resource.get("hash") == sha256_tag(data)
+        ok = ok and data is not None and resource.get("bytes") == len(data)
+        result.add(ok, f"{name} SHA-256 and size")
+    for name in sorted(set(files) - listed - {MANIFEST, DIGEST}):
+        result.add(False, f"{name} is listed in {MANIFEST}")
+    return True
+
+
+def _records(name: str, data: bytes, result: Verification) -> list[RecordInfo]:
+    try:
+        infos = list(read_records(data))
+    except Exception as exc:  # warcio fails in many ways on altered bytes; all mean the same
+        result.add(False, f"{name}: readable WARC ({type(exc).__name__}: {exc})")
+        return []
+    for info in infos:
+        ok = info.digests_ok is not False
+        if info.record_type in ("response", "resource"):
+            ok = ok and info.payload_digest == payload_digest(info.payload)
+        result.add(ok, f"{name}: digests of {info.record_type} {info.record_id} ({info.url})")
+    return infos
+
+
+def _check_index(
+    files: dict[str, bytes], warcs: dict[str, list[RecordInfo]], result: Verification
+) -> None:
+    """Each index line must land on the record it names, in the file it names."""
+    for line in _lines(files.get(INDEX, b"")):
+        try:
+            _key, stamp, fields = parse_cdxj(line)
+            name = f"archive/{fields['filename']}"
+            offset, length = int(str(fields["offset"])), int(str(fields["length"]))
+        except (ValueError, KeyError) as exc:
+            result.add(False, f"{INDEX}: readable line ({exc})")
+            continue
+        found = next((i for i in warcs.get(name, []) if i.offset == offset), None)
+        ok = (
+            found is not None
+            and found.length == length
+            and found.url == fields.get("url")
+            and found.record_id == fields.get("recordId")
+            and found.date.strftime("%Y%m%d%H%M%S") == stamp
+        )
+        result.add(ok, f"{INDEX}: {fields.get('url')} at {name}:{offset}")
+
+
+def _check_pages(files: dict[str, bytes], result: Verification) -> None:
+    indexed = set()
+    for line in _lines(files.get(INDEX, b"")):
+        try:
+            _key, stamp, fields = parse_cdxj(line)
+        except ValueError:
+            continue
+        indexed.add((str(fields.get("url")), stamp))
+    for n, line in enumerate(_lines(files.get(PAGES, b""))):
+        page = json.loads(line)
+        if n == 0:
+            result.add(page.get("format") == "json-pages-1.0", f"{PAGES}: header line")
+            continue
+        stamp = str(page.get("ts", "")).replace("-", "").replace(":", "").replace("T", "")
+        key = (str(page.get("url")), stamp.rstrip("Z"))
+        result.add(key in indexed, f"{PAGES}: {page.get('url')} is in the index")
+
+
+def _check_metadata(
+    files: dict[str, bytes], warcs: dict[str, list[RecordInfo]], result: Verification
+) -> None:
+    """Each capture's body hash and record, and each screenshot, as the report lists them."""
+    try:
+        meta = json.loads(files[METADATA])
+        captures: list[dict[str, Any]] = meta["captures"]
+    except (KeyError, ValueError) as exc:
+        result.add(False, f"{METADATA}: present and readable ({exc})")
+        return
+    by_id = {i.record_id: i for records in warcs.values() for i in records}
+    for capture in captures:
+        what = f"capture {capture.get('capture_id')} ({capture.get('role')})"
+        record = by_id.get(str(capture.get("record_id")))
+        body_from = by_id.get(str(capture.get("original_record_id") or capture.get("record_id")))
+        result.add(record is not None, f"{what}: WARC record {capture.get('record_id')}")
+        body_ok = body_from is not None and sha256_hex(body_from.payload) == capture.get(
+            "body_sha256"
+        )
+        result.add(body_ok, f"{what}: body SHA-256 {capture.get('body_sha256')}")
+        shot = capture.get("screenshot")
+        if shot is not None:
+            found = by_id.get(str(shot.get("record_id")))
+            ok = found is not None and found.mime == "image/png" and found.payload[:4] == b"\x89PNG"
+            result.add(ok, f"{what}: screenshot record {shot.get('record_id')}")
+
+
+def _lines(data: bytes) -> Iterator[str]:
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        if line.strip():
+            yield line
