@@ -83,9 +83,11 @@ def verify(
         raise UsageError(f"no such file: {bundle}")
     result = verify_bundle(bundle, bundle.with_suffix(".html"))
     for ok, what in result.checks:
-        out.print(Text(("ok    " if ok else "FAIL  ") + safe(what)))
+        # One line per check, never wrapped, so scripts can grep for FAIL.
+        out.print(Text(("ok    " if ok else "FAIL  ") + safe(what)), soft_wrap=True)
     if not result.ok:
         failures = result.failures or ["nothing could be checked"]
-        out.print(Text(f"{bundle.name}: {len(failures)} check(s) failed: " + "; ".join(failures)))
+        summary = f"{bundle.name}: {len(failures)} check(s) failed: " + "; ".join(failures)
+        out.print(Text(safe(summary)), soft_wrap=True)
         raise typer.Exit(1)
     out.print(Text(f"{bundle.name}: all {len(result.checks)} checks hold"))

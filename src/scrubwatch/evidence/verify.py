@@ -20,6 +20,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -171,20 +172,29 @@ def _check_metadata(
         result.add(False, f"{METADATA}: present and readable ({exc})")
         return
     by_id = {i.record_id: i for records in warcs.values() for i in records}
+    report = files.get(REPORT, b"").decode("utf-8", errors="replace")
     for capture in captures:
-        what = f"capture {capture.get('capture_id')} ({capture.get('role')})"
-        record = by_id.get(str(capture.get("record_id")))
-        body_from = by_id.get(str(capture.get("original_record_id") or capture.get("record_id")))
-        result.add(record is not None, f"{what}: WARC record {capture.get('record_id')}")
-        body_ok = body_from is not None and sha256_hex(body_from.payload) == capture.get(
-            "body_sha256"
-        )
-        result.add(body_ok, f"{what}: body SHA-256 {capture.get('body_sha256')}")
-        shot = capture.get("screenshot")
-        if shot is not None:
-            found = by_id.get(str(shot.get("record_id")))
-            ok = found is not None and found.mime == "image/png" and found.payload[:4] == b"\x89PNG"
-            result.add(ok, f"{what}: screenshot record {shot.get('record_id')}")
+        _check_capture(capture, by_id, report, result)
+
+
+def _check_capture(
+    capture: dict[str, Any], by_id: dict[str, RecordInfo], report: str, result: Verification
+) -> None:
+    what = f"capture {capture.get('capture_id')} ({capture.get('role')})"
+    shown = all(escape(str(capture.get(k))) in report for k in ("body_sha256", "record_id"))
+    result.add(shown, f"{REPORT} shows {what}'s body SHA-256 and record ID")
+    record = by_id.get(str(capture.get("record_id")))
+    result.add(record is not None, f"{what}: WARC record {capture.get('record_id')}")
+    # A revisit's body is in the response record it refers to.
+    body_from = by_id.get(str(capture.get("original_record_id") or capture.get("record_id")))
+    expected = capture.get("body_sha256")
+    body_ok = body_from is not None and sha256_hex(body_from.payload) == expected
+    result.add(body_ok, f"{what}: body SHA-256 {expected}")
+    shot = capture.get("screenshot")
+    if shot is not None:
+        found = by_id.get(str(shot.get("record_id")))
+        ok = found is not None and found.mime == "image/png" and found.payload[:4] == b"\x89PNG"
+        result.add(ok, f"{what}: screenshot record {shot.get('record_id')}")
 
 
 def _lines(data: bytes) -> Iterator[str]:

@@ -1,0 +1,248 @@
+"""`evidence` and `verify` through the real CLI, on a history the real pipeline recorded
+from the fake outlet over HTTP (real SQLite, real WARC files): the bundle passes `verify`
+and py-wacz's validator, holds the archive's records byte for byte, and any altered byte
+(a record, a page, the report, a body hash) makes `verify` exit 1 naming it.
+
+Screenshots need Chromium and are tested in `test_evidence_screenshots`; these bundles are
+made with `--no-screenshots`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from articles import BYLINE, PARAGRAPHS, REMOVED_SENTENCE, SCRUBBED, TITLE
+from conftest import Cli
+from evidence_support import (
+    flip_byte,
+    members,
+    replace_in_gzip_members,
+    reseal,
+    rewrite,
+)
+from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.model import Change, ChangeKind
+from scrubwatch.store.warc import WarcArchive
+from web_support import Scene, build_scene
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
+    with FakeOutlet() as outlet:
+        built = build_scene(tmp_path_factory.mktemp("evidence") / "data", outlet)
+        yield built
+        built.store.close()
+
+
+@pytest.fixture
+def cli(scene: Scene, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(scene.settings.data_dir, capsys)
+
+
+def _change(scene: Scene, url: str) -> Change:
+    return next(c for c in scene.store.changes() if c.url == url)
+
+
+def _bundle(cli: Cli, scene: Scene, url: str, target: Path) -> Path:
+    change = _change(scene, url)
+    made = cli("evidence", str(change.id), "-o", str(target), "--no-screenshots")
+    assert made.code == 0, made.stderr
+    assert target.exists() and target.with_suffix(".html").exists()
+    return target
+
+
+def _verify(cli: Cli, path: Path) -> tuple[int, str]:
+    result = cli("verify", str(path))
+    return result.code, result.stdout + result.stderr
+
+
+def _failures(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("FAIL")]
+
+
+def test_edit_bundle_verifies_and_holds_the_archived_records(
+    cli: Cli, scene: Scene, tmp_path: Path
+) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    code, output = _verify(cli, path)
+    assert code == 0, output
+    assert not _failures(output)
+    assert "all" in output and "checks hold" in output
+
+    files = members(path)
+    article = scene.store.article(scene.scrubbed_url)
+    assert article is not None and article.id is not None
+    meta = json.loads(files["evidence/evidence.json"])
+    assert [c["role"] for c in meta["captures"]] == ["before", "after"]
+    archive = WarcArchive(scene.settings.archive_dir)
+    by_id = {c.id: c for c in scene.store.captures(article.id)}
+    for entry in meta["captures"]:
+        capture = by_id[entry["capture_id"]]
+        assert capture.warc is not None
+        # Byte for byte the archive's own gzip member, not a re-encoding of it.
+        assert archive.raw(capture.warc) in files["archive/captures.warc.gz"]
+        assert entry["body_sha256"] == capture.body_sha256
+        assert entry["record_id"] in files["indexes/index.cdx"].decode()
+    assert "no WARC request records" in meta["request_records"]
+    assert meta["change"]["kind"] == "edited"
+
+    pages = [json.loads(line) for line in files["pages/pages.jsonl"].splitlines()]
+    assert pages[0]["format"] == "json-pages-1.0"
+    assert [p["title"] for p in pages[1:]] == [TITLE, TITLE]
+    report = path.with_suffix(".html").read_text()
+    assert REMOVED_SENTENCE in report
+    assert "scrubwatch verify scrub.wacz" in report
+    assert report.encode() == files["evidence/report.html"]
+
+
+def test_py_wacz_validator_accepts_the_bundle(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    validated = subprocess.run(
+        [sys.executable, "-m", "wacz", "validate", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "the passed WACZ is valid" in validated.stdout
+
+
+def test_deletion_bundle_holds_the_404(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    path = _bundle(cli, scene, scene.deleted_url, tmp_path / "gone.wacz")
+    assert _verify(cli, path)[0] == 0
+    meta = json.loads(members(path)["evidence/evidence.json"])
+    before, after = meta["captures"]
+    assert meta["change"]["kind"] == ChangeKind.DELETED.value
+    assert (before["status"], after["status"]) == (200, 404)
+    assert after["outcome"] == "gone"
+    index = members(path)["indexes/index.cdx"].decode()
+    assert '"status": "404"' in index and '"status": "200"' in index
+
+
+def test_article_bundle_holds_every_capture(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    target = tmp_path / "history.wacz"
+    made = cli("evidence", "--article", scene.scrubbed_url, "-o", str(target), "--no-screenshots")
+    assert made.code == 0, made.stderr
+    assert _verify(cli, target)[0] == 0
+    article = scene.store.article(scene.scrubbed_url)
+    assert article is not None and article.id is not None
+    archived = [c for c in scene.store.captures(article.id) if c.warc is not None]
+    meta = json.loads(members(target)["evidence/evidence.json"])
+    assert meta["change"] is None
+    assert sorted(c["capture_id"] for c in meta["captures"]) == sorted(c.id for c in archived)
+
+
+def test_a_flipped_byte_in_a_record_fails_verify(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    rewrite(path, "archive/captures.warc.gz", lambda data: flip_byte(data, len(data) - 40))
+    code, output = _verify(cli, path)
+    assert code == 1
+    assert any("archive/captures.warc.gz" in line for line in _failures(output)), output
+
+
+def test_a_flipped_byte_in_the_zip_itself_fails_verify(
+    cli: Cli, scene: Scene, tmp_path: Path
+) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    raw = path.read_bytes()
+    path.write_bytes(flip_byte(raw, 600))  # inside the first member, the captures' WARC
+    code, output = _verify(cli, path)
+    assert code == 1
+    assert any("archive/captures.warc.gz" in line for line in _failures(output)), output
+
+
+def test_an_edited_page_fails_verify(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    rewrite(path, "pages/pages.jsonl", lambda data: data.replace(b"Beijing", b"Beijinh", 1))
+    code, output = _verify(cli, path)
+    assert code == 1
+    assert [line for line in _failures(output) if "pages/pages.jsonl" in line], output
+
+
+def test_an_edited_report_beside_the_bundle_fails_verify(
+    cli: Cli, scene: Scene, tmp_path: Path
+) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    report = path.with_suffix(".html")
+    report.write_bytes(report.read_bytes().replace(b"EDITED", b"EDITEd", 1))
+    code, output = _verify(cli, path)
+    assert code == 1
+    assert [line for line in _failures(output) if "scrub.html" in line], output
+
+
+def test_a_forged_body_with_a_resealed_manifest_still_fails(
+    cli: Cli, scene: Scene, tmp_path: Path
+) -> None:
+    """Recomputing the manifest does not help a forger: the records' digests and the
+    bodies' SHA-256 still give the edit away."""
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    rewrite(
+        path,
+        "archive/captures.warc.gz",
+        lambda data: replace_in_gzip_members(data, b"$3.2 billion", b"$3.9 billion"),
+    )
+    reseal(path)
+    code, output = _verify(cli, path)
+    assert code == 1
+    failures = _failures(output)
+    assert any("digests of response" in line for line in failures), output
+    assert any("body SHA-256" in line for line in failures), output
+
+
+def test_a_changed_body_hash_in_the_metadata_fails(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+
+    def forge(data: bytes) -> bytes:
+        meta = json.loads(data)
+        meta["captures"][0]["body_sha256"] = "0" * 64
+        return json.dumps(meta).encode()
+
+    rewrite(path, "evidence/evidence.json", forge)
+    reseal(path)
+    code, output = _verify(cli, path)
+    assert code == 1
+    assert [line for line in _failures(output) if "before): body SHA-256 000" in line], output
+
+
+def test_hostile_text_is_escaped_in_the_report(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    path = _bundle(cli, scene, scene.hostile_url, tmp_path / "hostile.wacz")
+    report = path.with_suffix(".html").read_text()
+    assert "<script>" not in report and "onerror=" not in report.replace("onerror=&quot;", "")
+    assert "&lt;script&gt;" in report
+    assert "Content-Security-Policy" in report and "default-src 'none'" in report
+
+
+def test_usage_errors(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    assert cli("evidence", "99999", "--no-screenshots").code == 2
+    assert cli("evidence", "--no-screenshots").code == 2
+    assert cli("evidence", "1", "-o", str(tmp_path / "x.zip"), "--no-screenshots").code == 2
+    assert cli("verify", str(tmp_path / "missing.wacz")).code == 2
+    junk = tmp_path / "junk.wacz"
+    junk.write_bytes(b"not a zip")
+    result = cli("verify", str(junk))
+    assert result.code == 1 and "not a readable ZIP" in result.stdout
+
+
+def test_evidence_on_each_database(cli_on_each_db: Cli, outlet: FakeOutlet, tmp_path: Path) -> None:
+    cli = cli_on_each_db
+    outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
+    assert cli("watch", outlet.base_url).code == 0
+    assert cli("check").code == 0
+    outlet.edit("aliyev-beijing", paragraphs=SCRUBBED)
+    assert cli("check", "--all").code == 0
+    changes = cli("changes", "--json").json()
+    assert len(changes) == 1
+    target = tmp_path / "change.wacz"
+    made = cli("evidence", str(changes[0]["id"]), "-o", str(target), "--no-screenshots")
+    assert made.code == 0, made.stderr
+    verified = cli("verify", str(target))
+    assert verified.code == 0, verified.stdout
