@@ -62,7 +62,11 @@ def render_wave(wave: WaveRecord) -> RenderableType:
         lines.append(Text(f"  removed: {', '.join(map(safe, wave.terms))}", style="yellow"))
     for m in wave.members:
         lines.append(
-            Text(f"  {m.detected_at:%Y-%m-%d %H:%M} {m.kind.upper()} {safe(m.url)}", style="red")
+            Text(
+                f"  {m.detected_at:%Y-%m-%d %H:%M} {m.kind.upper()} {safe(m.url)}"
+                f"  (change {m.change_id})",
+                style="red",
+            )
         )
     for url in wave.still_published:
         lines.append(Text(f"  still published: {safe(url)}", style="green"))
