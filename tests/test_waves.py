@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import wave_stories as s
-from scrubwatch.model import Change, ChangeKind, Diff, Severity, TextPair
+from scrubwatch.compare import compare_documents
+from scrubwatch.demo.story import DELETED_REPORT, ORIGINAL, SCRUBBED
+from scrubwatch.model import Change, ChangeKind, Diff, Document, Severity, TextPair
 from scrubwatch.pipeline.waves import removed_text
 from scrubwatch.text import term_groups
 from scrubwatch.waves import (
@@ -135,3 +137,23 @@ def test_index_candidates_need_several_shared_keys_and_leave_out_members() -> No
     assert candidate_ids(["a", "b", "c", "d"], postings) == [1, 2]
     assert candidate_ids(["a", "b", "c", "d"], postings, exclude=[1]) == [2]
     assert candidate_ids(["a", "b"], postings) == []
+
+
+def test_the_agency_passage_cut_and_the_deleted_report_are_one_wave() -> None:
+    """The case behind the project: one outlet deletes its report, the agency cuts the same
+    passage from a longer article; no term group is needed to see it is one story."""
+    before = Document(title=ORIGINAL.title, paragraphs=ORIGINAL.paragraphs, language="en")
+    after = Document(title=SCRUBBED.title, paragraphs=SCRUBBED.paragraphs, language="en")
+    diff = compare_documents(before, after)
+    assert diff is not None
+    cut = removed_text(_change(ChangeKind.EDITED, diff), "", None)
+    report = f"{DELETED_REPORT.title}\n" + "\n".join(DELETED_REPORT.paragraphs)
+    removals = [
+        _removal(1, "ledger.example", 0, sign(report)),
+        _removal(2, "sputnik.example", 5, sign(cut)),
+        _removal(3, "other.example", 1, _sig(s.FOOTBALL_EN)),
+    ]
+    [wave] = find_clusters(removals, DAY)
+    assert wave.change_ids == (1, 2)
+    # What stayed in the agency's article is another story: it keeps no wave's text.
+    assert not same_story(sign("\n".join(SCRUBBED.paragraphs)), sign(report))
