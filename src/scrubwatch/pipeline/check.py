@@ -32,6 +32,7 @@ from scrubwatch.pipeline.record import (
     save,
 )
 from scrubwatch.pipeline.services import CheckResult, Services
+from scrubwatch.store.interface import StaleCheck
 from scrubwatch.store.warc import payload_digest
 
 T = TypeVar("T")
@@ -185,9 +186,14 @@ def _process(
         # Not modified since the last 200 (conditional GET), or the article region of the
         # page is byte-for-byte what it was: no extraction needed.
         unchanged = replace(capture, outcome=CaptureOutcome.UNCHANGED)
-        return replace(save(services, article, unchanged, ArticleState.LIVE), fast_path=fast)
-    store = services.store
-    previous = store.version(article.id, article.latest_version) if article.latest_version else None
+        try:
+            return replace(save(services, article, unchanged, ArticleState.LIVE), fast_path=fast)
+        except StaleCheck:
+            article = _reread(services, article)
+            if response.status == 304:  # not modified since the newest 200, whoever took it
+                return save(services, article, unchanged, ArticleState.LIVE)
+            # the hint pinned a version that is no longer the latest: look properly
+    previous = _latest_version(services, article)
     page = Page(
         status=response.status,
         url=article.url,
@@ -210,7 +216,40 @@ def _analyse_and_conclude(services: Services, article: Article, pending: _Pendin
 def _conclude(
     services: Services, article: Article, pending: _Pending, analysis: Analysis
 ) -> CheckResult:
-    """Record what the analysed page showed: runs in the processing thread."""
+    """Record what the analysed page showed: runs in the processing thread.
+
+    When another process (a second `check`, a worker) recorded the article meanwhile, the
+    page is judged again against what it recorded, so every change is told against the
+    version just before it.
+    """
+    for _ in range(_STALE_RETRIES):
+        try:
+            return _record(services, article, pending, analysis)
+        except StaleCheck:
+            article = _reread(services, article)
+            pending = replace(pending, previous=_latest_version(services, article))
+    return _record(services, article, pending, analysis)
+
+
+_STALE_RETRIES = 3
+
+
+def _latest_version(services: Services, article: Article) -> Version | None:
+    if article.id is None or not article.latest_version:
+        return None
+    return services.store.version(article.id, article.latest_version)
+
+
+def _reread(services: Services, article: Article) -> Article:
+    """The article as the store has it now."""
+    assert article.id is not None
+    fresh = services.store.article_by_id(article.id)
+    return fresh if fresh is not None else article
+
+
+def _record(
+    services: Services, article: Article, pending: _Pending, analysis: Analysis
+) -> CheckResult:
     capture, previous = pending.capture, pending.previous
     if analysis.blocked is not None:
         return record_blocked(services, article, capture, analysis.blocked)

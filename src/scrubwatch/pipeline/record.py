@@ -310,6 +310,8 @@ def save(
 ) -> CheckResult:
     """Write the check in one transaction and schedule the next one (none with `stop`).
 
+    Raises StaleCheck when another process recorded the article since `article` was read.
+
     `fast_hint` replaces the article's fast re-check hint (None clears it); by default the
     stored one is kept.
     """
@@ -338,6 +340,8 @@ def save(
         reuse_version=reuse_version,
         fast_hint=None if isinstance(fast_hint, Keep) else fast_hint,
         replace_fast_hint=not isinstance(fast_hint, Keep),
+        judged_against=article.latest_version,
+        judged=True,
     )
     stored = services.store.record_check(record)
     if change is not None and new_document is not None:

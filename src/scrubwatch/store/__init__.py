@@ -4,7 +4,7 @@ WARC archive of raw responses beside it."""
 from __future__ import annotations
 
 from scrubwatch.config import Settings
-from scrubwatch.store.interface import CheckRecord, Store, StoredBody
+from scrubwatch.store.interface import CheckRecord, StaleCheck, Store, StoredBody
 from scrubwatch.store.sql import SqlStore
 
 
@@ -15,4 +15,4 @@ def open_store(settings: Settings) -> SqlStore:
     return SqlStore.open(settings.database_url)
 
 
-__all__ = ["CheckRecord", "SqlStore", "Store", "StoredBody", "open_store"]
+__all__ = ["CheckRecord", "SqlStore", "StaleCheck", "Store", "StoredBody", "open_store"]

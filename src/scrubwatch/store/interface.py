@@ -43,6 +43,16 @@ class CheckRecord:
     reuse_version: int | None = None  # the page is back to this earlier version (flip-flop)
     fast_hint: dict[str, object] | None = None
     replace_fast_hint: bool = False  # store `fast_hint` (None clears it); else keep the old one
+    # The outcome was judged against this version (the article's latest when the check
+    # began); with `judged` set, the store refuses the record (StaleCheck) when another
+    # process recorded a newer state meanwhile, so no change is ever told against an
+    # out-of-date version.
+    judged_against: int | None = None
+    judged: bool = False
+
+
+class StaleCheck(Exception):
+    """Another process recorded this article since the check read it: judge again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from scrubwatch.store import schema as t
 from scrubwatch.store import statements as q
 from scrubwatch.store.alerts import StoreAlerts
 from scrubwatch.store.engine import create_db_engine, migrate, reading_engine
-from scrubwatch.store.interface import CheckRecord, StoredBody
+from scrubwatch.store.interface import CheckRecord, StaleCheck, StoredBody
 from scrubwatch.store.reads import StoreReads
 from scrubwatch.store.rows import (
     article_from_row,
@@ -266,6 +266,8 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                 if done is not None:  # a retry of a check that was already recorded
                     return capture_from_row(done)
             latest = conn.execute(q.LATEST_VERSION, {"article": art.id}).scalar_one()
+            if record.judged and latest != record.judged_against:
+                raise StaleCheck(f"article {art.id} is at version {latest} now")
             shown = latest if cap.outcome == CaptureOutcome.UNCHANGED else None
             number = None
             if record.new_document is not None:
