@@ -246,3 +246,12 @@ def test_evidence_on_each_database(cli_on_each_db: Cli, outlet: FakeOutlet, tmp_
     assert made.code == 0, made.stderr
     verified = cli("verify", str(target))
     assert verified.code == 0, verified.stdout
+
+
+def test_a_missing_browser_is_a_clear_error(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    change = _change(scene, scene.scrubbed_url)
+    target = tmp_path / "x.wacz"
+    result = cli("evidence", str(change.id), "-o", str(target), "--chromium", "/nonexistent")
+    assert result.code == 1
+    assert "no browser at /nonexistent" in result.stderr
+    assert not target.exists()

@@ -39,7 +39,7 @@ def render_report(meta: Mapping[str, Any], change: Change | None, shots: Sequenc
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Evidence bundle for <code>{escape(str(meta['url']))}</code></h1>",
-        _change_section(change),
+        _change_section(change, meta["captures"]),
         _captures_table(meta["captures"]),
         _screenshots(meta["captures"], shots),
         _verify_section(meta),
@@ -48,13 +48,15 @@ def render_report(meta: Mapping[str, Any], change: Change | None, shots: Sequenc
     return "\n".join(p for p in parts if p)
 
 
-def _change_section(change: Change | None) -> str:
+def _change_section(change: Change | None, captures: Sequence[Mapping[str, Any]]) -> str:
     if change is None:
         return "<p>Every archived capture of this article, oldest first.</p>"
+    window = f"after {captures[0]['fetched_at']} and by {captures[-1]['fetched_at']}"
     when = change.detected_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     lines = [
         f"<h2>{escape(change.kind.value.upper())} (change {change.id}), detected {when}</h2>",
         f"<p>{escape(change.summary)}</p>",
+        f"<p>It happened between the two captures below: {escape(window)}.</p>",
     ]
     diff = change.diff
     if diff is not None:

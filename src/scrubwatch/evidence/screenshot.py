@@ -75,10 +75,12 @@ class ArchivedPage:
 
 @dataclass
 class RenderLog:
-    """What the router did: URLs answered from the archive and URLs refused."""
+    """What the router did (URLs answered from the archive, URLs refused) and how many
+    sentences were found and marked on each page."""
 
     served: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    marked: list[int] = field(default_factory=list)
 
 
 def find_chromium(explicit: Path | None = None) -> Path:
@@ -138,8 +140,10 @@ class Renderer:
             tab.set_default_timeout(self.timeout_ms)
             tab.route("**/*", lambda route: self._answer(route, page))
             tab.goto(page.url, wait_until="load", timeout=self.timeout_ms)
+            marked = 0
             if page.mark:
-                tab.evaluate(_MARK_SCRIPT, [list(page.mark), page.mark_colour])
+                marked = tab.evaluate(_MARK_SCRIPT, [list(page.mark), page.mark_colour])
+            self.log.marked.append(int(marked))
             height = tab.evaluate("() => document.documentElement.scrollHeight")
             clip = None
             if isinstance(height, int) and height > _MAX_HEIGHT:
