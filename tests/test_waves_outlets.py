@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ import pytest
 import wave_stories as s
 from conftest import Cli
 from scrubwatch.demo.outlet import FakeOutlet
+from test_workers import cluster
 
 pytestmark = pytest.mark.slow
 
@@ -140,3 +142,22 @@ def test_outlets_removing_one_term_group_in_different_scripts_form_a_wave(
     assert "/diff?from=1&to=2" in edit["diff"]
     human = cli("waves")
     assert human.code == 0 and "removed: Zangezur" in " ".join(human.stdout.split())
+
+
+def test_the_scale_out_scheduler_keeps_waves_up_to_date(tmp_path: Path) -> None:
+    """`run --scheduler-only` and a worker on PostgreSQL: the scheduler files the wave of
+    what the worker recorded, without anyone running `waves`."""
+    with FakeOutlet("Ledger") as en, FakeOutlet("Vestnik") as ru, cluster(tmp_path) as sw:
+        _publish(en, "corridor", s.CORRIDOR_EN, "en")
+        _publish(ru, "koridor", s.CORRIDOR_RU, "ru")
+        for outlet in (en, ru):
+            sw.run("watch", outlet.base_url)
+        sw.start("run", "--scheduler-only")
+        sw.start("worker", "--concurrency", "2")
+        sw.wait_for(lambda: sw.captured_rounds(1))
+        en.delete("corridor")
+        ru.delete("koridor")
+        sw.make_all_due()
+        sw.wait_for(lambda: bool(sw.store.wave_list()))
+        [wave] = sw.store.wave_list()
+    assert sorted(wave.outlets) == sorted([_host(en), _host(ru)])

@@ -193,12 +193,15 @@ async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
 
 
 async def run_scheduler(settings: Settings, runner: Runner, stop: asyncio.Event) -> None:
-    """Hand out due work every few seconds until `stop` is set."""
+    """Hand out due work every few seconds until `stop` is set; after each tick, bring the
+    scrub waves up to date with what the workers recorded (incremental: cheap when idle)."""
+    loop = asyncio.get_running_loop()
     async with opened_app(settings, WorkerState(runner=runner)) as app:
         while not stop.is_set():
             queued = await schedule_once(app, runner)
             if queued:
                 log.info("queued %s checks", queued)
+            await loop.run_in_executor(runner.services.executor, runner.update_waves)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=TICK)
             except TimeoutError:
