@@ -255,3 +255,38 @@ def test_a_missing_browser_is_a_clear_error(cli: Cli, scene: Scene, tmp_path: Pa
     assert result.code == 1
     assert "no browser at /nonexistent" in result.stderr
     assert not target.exists()
+
+
+def _static_page(paragraphs: tuple[str, ...]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+        f"<p class=byline>By {BYLINE}</p>{body}</article></body></html>"
+    )
+
+
+def test_a_revisit_brings_the_record_holding_its_body(
+    outlet: FakeOutlet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The capture before the change saw a body already archived (a revisit record without
+    a body): the bundle carries the response record it points at, and verify checks the
+    body's hash against that record."""
+    cli = Cli(tmp_path / "data", capsys)
+    url = outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
+    outlet.serve_instead("aliyev-beijing", _static_page(PARAGRAPHS))
+    assert cli("watch", url).code == 0
+    assert cli("check", "--all").code == 0
+    assert cli("check", "--all").code == 0  # the same bytes again: a revisit
+    outlet.serve_instead("aliyev-beijing", _static_page(SCRUBBED))
+    assert cli("check", "--all").code == 0
+    changes = cli("changes", "--json").json()
+    assert [c["kind"] for c in changes] == ["edited"]
+    target = tmp_path / "revisit.wacz"
+    made = cli("evidence", str(changes[0]["id"]), "-o", str(target), "--no-screenshots")
+    assert made.code == 0, made.stderr
+    verified = cli("verify", str(target))
+    assert verified.code == 0, verified.stdout
+    before = json.loads(members(target)["evidence/evidence.json"])["captures"][0]
+    assert before["record_type"] == "revisit"
+    assert before["original_record_id"] and before["original_record_id"] != before["record_id"]
+    assert '"mime": "warc/revisit"' in members(target)["indexes/index.cdx"].decode()
