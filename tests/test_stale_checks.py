@@ -5,6 +5,7 @@ is judged again when another process recorded the article meanwhile."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -82,13 +83,31 @@ def test_the_store_refuses_a_record_judged_against_an_old_version(store: SqlStor
         article_id=article.id, fetched_at=now, url=article.url, outcome=CaptureOutcome.FAILED
     )
     record = CheckRecord(
-        article=article,
+        article=replace(article, latest_version=3),  # as read before others recorded it
         capture=capture,
         state=article.state,
         next_check_at=now,
-        judged_against=3,
         judged=True,
     )
     with pytest.raises(StaleCheck):
         store.record_check(record)
     assert store.captures(article.id) == []  # nothing of it was written
+
+
+def test_a_deletion_seen_by_two_processes_is_reported_once(
+    store: SqlStore, tmp_path: Path, outlet: FakeOutlet
+) -> None:
+    clock = ManualClock(datetime(2026, 4, 20, 8, 0, tzinfo=UTC))
+    first, second = (Settings(data_dir=tmp_path / name) for name in ("one", "two"))
+    outlet.publish(SLUG, TITLE, PARAGRAPHS, byline=BYLINE)
+    host = outlet.base_url.split("/")[2]
+    store.upsert_outlet(Outlet(host=host, homepage=outlet.base_url), clock.now())
+    (article,) = store.add_articles(host, [outlet.url(SLUG)], "manual", clock.now())
+    _check(first, store, clock, article)
+    stale = store.article(outlet.url(SLUG))
+    assert stale is not None
+    outlet.delete(SLUG)
+    (one,) = _check(first, store, clock, stale)
+    (two,) = _check(second, store, clock, stale)  # read as due before the first recorded
+    assert one.change is not None and two.change is None
+    assert len(store.changes(url=outlet.url(SLUG))) == 1

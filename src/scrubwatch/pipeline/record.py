@@ -340,7 +340,6 @@ def save(
         reuse_version=reuse_version,
         fast_hint=None if isinstance(fast_hint, Keep) else fast_hint,
         replace_fast_hint=not isinstance(fast_hint, Keep),
-        judged_against=article.latest_version,
         judged=True,
     )
     stored = services.store.record_check(record)

@@ -43,11 +43,10 @@ class CheckRecord:
     reuse_version: int | None = None  # the page is back to this earlier version (flip-flop)
     fast_hint: dict[str, object] | None = None
     replace_fast_hint: bool = False  # store `fast_hint` (None clears it); else keep the old one
-    # The outcome was judged against this version (the article's latest when the check
-    # began); with `judged` set, the store refuses the record (StaleCheck) when another
-    # process recorded a newer state meanwhile, so no change is ever told against an
-    # out-of-date version.
-    judged_against: int | None = None
+    # The outcome was judged against `article` as read when the check began (its latest
+    # version and state); with `judged` set, the store refuses the record (StaleCheck) when
+    # another process recorded the article meanwhile, so no change is ever told against an
+    # out-of-date version, nor a deletion reported twice.
     judged: bool = False
 
 

@@ -265,9 +265,9 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                 done = conn.execute(q.CAPTURE_BY_KEY, {"key": cap.idempotency_key}).first()
                 if done is not None:  # a retry of a check that was already recorded
                     return capture_from_row(done)
-            latest = conn.execute(q.LATEST_VERSION, {"article": art.id}).scalar_one()
-            if record.judged and latest != record.judged_against:
-                raise StaleCheck(f"article {art.id} is at version {latest} now")
+            latest, state = conn.execute(q.LATEST_VERSION, {"article": art.id}).one()
+            if record.judged and (latest, state) != (art.latest_version, art.state.value):
+                raise StaleCheck(f"article {art.id} is at version {latest} ({state}) now")
             shown = latest if cap.outcome == CaptureOutcome.UNCHANGED else None
             number = None
             if record.new_document is not None:

@@ -16,7 +16,9 @@ _captures, _versions, _articles = t.captures.c, t.versions.c, t.articles.c
 
 CAPTURE_BY_KEY = select(t.captures).where(_captures.idempotency_key == bindparam("key"))
 
-LATEST_VERSION = select(_articles.latest_version).where(_articles.id == bindparam("article"))
+LATEST_VERSION = select(_articles.latest_version, _articles.state).where(
+    _articles.id == bindparam("article")
+)
 
 # The highest version number an article has: a new version takes the next one. Not
 # `latest_version`, which is the version the page shows now and drops back on a flip-back.
