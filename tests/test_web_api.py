@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from articles import REMOVED_SENTENCE
+from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.serialize import change_to_json
 from scrubwatch.web import create_app
@@ -203,3 +204,27 @@ def test_every_response_has_the_security_headers(client: Client) -> None:
 def test_settings_path_is_used_when_no_store_is_given(scene: Scene, tmp_path: Path) -> None:
     own = Client(create_app(scene.settings))
     assert len(own.get("/api/changes").json()) == 3
+
+
+def test_only_our_own_host_names_are_answered(tmp_path: Path) -> None:
+    """DNS rebinding: a page whose name now points at us sends that name as Host, and gets
+    nothing; loopback names, IP addresses, base_url's host and web_hosts are answered."""
+    settings = Settings(
+        data_dir=tmp_path, base_url="https://scrubs.example.org/", web_hosts=("desk.lan",)
+    )
+    app = create_app(settings)
+    for host in (
+        "127.0.0.1:8686",
+        "localhost",
+        "[::1]:8686",
+        "10.0.0.7",
+        "desk.lan",
+        "scrubs.example.org",
+        "SCRUBS.example.org:443",
+    ):
+        answer = Client(app, base_url=f"http://{host}").get("/api/changes")
+        assert answer.status_code == 200, host
+    for host in ("rebind.attacker.example", "rebind.attacker.example:8686", "desk.lan.evil"):
+        answer = Client(app, base_url=f"http://{host}").get("/api/changes")
+        assert answer.status_code == 400, host
+        assert answer.headers["x-content-type-options"] == "nosniff"  # headers as always

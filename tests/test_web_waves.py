@@ -66,7 +66,7 @@ def test_the_api_lists_the_wave_as_the_cli_does(client: Client, scene: WaveScene
     assert answer.status_code == 200
     [wave] = answer.json()
     assert sorted(c["url"] for c in wave["changes"]) == sorted(scene.urls)
-    assert wave == wave_to_json(scene.store.wave_list()[0], "http://testserver/")
+    assert wave == wave_to_json(scene.store.wave_list()[0], f"{client.base_url}/")
     assert client.get("/api/waves", params={"since": "2999-01-01T00:00:00"}).json() == []
     assert client.get("/api/waves", params={"limit": 0}).status_code == 422
 

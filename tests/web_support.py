@@ -69,7 +69,7 @@ class Client:
     (Starlette's own TestClient is deprecated with httpx; this is all the tests need.)
     """
 
-    def __init__(self, app: Any, base_url: str = "http://testserver") -> None:
+    def __init__(self, app: Any, base_url: str = "http://127.0.0.1") -> None:
         self.app = app
         self.base_url = base_url
         self.cookies = httpx.Cookies()

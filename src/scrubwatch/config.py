@@ -67,6 +67,9 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8686
     web_token: str | None = None  # required when the web UI listens beyond loopback
+    # Host names the web UI answers to besides loopback, IP addresses and base_url's host;
+    # any other Host header is refused (a page that rebinds its name to us gets nothing).
+    web_hosts: tuple[str, ...] = ()
     web_allow_private_targets: bool = False  # let the web form watch loopback/private hosts
     debug: bool = False
 

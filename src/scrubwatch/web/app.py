@@ -25,7 +25,12 @@ from scrubwatch.config import Settings
 from scrubwatch.store import SqlStore, open_store
 from scrubwatch.web import alerts, api, feeds, pages, waves
 from scrubwatch.web.deps import Web
-from scrubwatch.web.security import SecurityHeaders, TokenGate
+from scrubwatch.web.security import (
+    HostAllowList,
+    SecurityHeaders,
+    TokenGate,
+    allowed_host_names,
+)
 
 HERE = Path(__file__).parent
 
@@ -66,7 +71,9 @@ def create_app(
     token = settings.web_token
     if token:
         app.add_middleware(TokenGate, token=str(token))
-    app.add_middleware(SecurityHeaders)  # outermost: even a 401 carries the headers
+    names = allowed_host_names(settings.base_url, settings.web_hosts)
+    app.add_middleware(HostAllowList, names=names)  # before the token: rebinding gets nothing
+    app.add_middleware(SecurityHeaders)  # outermost: even a 400 or 401 carries the headers
     return app
 
 

@@ -47,6 +47,50 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
+class HostAllowList(BaseHTTPMiddleware):
+    """Answer only to our own names: loopback names, IP addresses, `base_url`'s host and the
+    `web_hosts` setting. DNS rebinding points an attacker's name at this server; the browser
+    then sends that name as Host, which is refused, so its page can read nothing (an IP
+    address in Host cannot come from such a page, so addresses stay allowed)."""
+
+    def __init__(self, app: object, names: frozenset[str]) -> None:
+        super().__init__(app)  # type: ignore[arg-type]
+        self.names = names | {"localhost"}
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        host = request_host(request.headers.get("host", ""))
+        if host is not None and (host in self.names or _is_address(host)):
+            return await call_next(request)
+        return PlainTextResponse(
+            "unknown host name: add it to the web_hosts setting to use it", status_code=400
+        )
+
+
+def request_host(header: str) -> str | None:
+    """The host name of a Host header ("[::1]:8686" -> "::1"), lower case; None if bad."""
+    try:
+        host = urlsplit(f"//{header.strip()}").hostname
+    except ValueError:
+        return None
+    return host.rstrip(".") if host else None
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def allowed_host_names(base_url: str | None, extra: tuple[str, ...]) -> frozenset[str]:
+    """The names the web UI answers to, beside loopback and IP addresses."""
+    names = {name.strip().lower().rstrip(".") for name in extra if name.strip()}
+    if base_url and (host := request_host(urlsplit(base_url).netloc)):
+        names.add(host)
+    return frozenset(names)
+
+
 class TokenGate(BaseHTTPMiddleware):
     """Every request must carry the token: `Authorization: Bearer`, or the cookie a browser
     gets after opening any page once with `?token=...`."""
