@@ -290,3 +290,85 @@ def test_a_revisit_brings_the_record_holding_its_body(
     assert before["record_type"] == "revisit"
     assert before["original_record_id"] and before["original_record_id"] != before["record_id"]
     assert '"mime": "warc/revisit"' in members(target)["indexes/index.cdx"].decode()
+
+
+def _key(path: Path) -> Path:
+    """An EC key made the way the README says, with openssl."""
+    subprocess.run(
+        ["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", str(path)],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    return path
+
+
+def test_a_signed_bundle_verifies_and_names_its_key(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    key, other = _key(tmp_path / "key.pem"), _key(tmp_path / "other.pem")
+    change = _change(scene, scene.scrubbed_url)
+    target = tmp_path / "signed.wacz"
+    made = cli(
+        "evidence", str(change.id), "-o", str(target), "--no-screenshots", "--sign-key", str(key)
+    )
+    assert made.code == 0, made.stderr
+    signed = json.loads(members(target)["datapackage-digest.json"])["signedData"]
+    assert set(signed) >= {"hash", "signature", "publicKey", "created", "software"}
+
+    result = cli("verify", str(target), "--public-key", str(key))
+    assert result.code == 0, result.stdout
+    assert (
+        "ok    datapackage-digest.json signature of the datapackage.json hash by key sha256:"
+        in (result.stdout)
+    )
+    wrong = cli("verify", str(target), "--public-key", str(other))
+    assert wrong.code == 1
+    assert "FAIL  datapackage-digest.json signed by sha256:" in wrong.stdout
+    validated = subprocess.run(
+        [sys.executable, "-m", "wacz", "validate", "-f", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+
+
+def test_a_resealed_signed_bundle_fails_its_signature(
+    cli: Cli, scene: Scene, tmp_path: Path
+) -> None:
+    """A forger who edits a file and recomputes the manifest and digest cannot re-sign:
+    the signature no longer covers the manifest's hash."""
+    key = _key(tmp_path / "key.pem")
+    change = _change(scene, scene.scrubbed_url)
+    target = tmp_path / "signed.wacz"
+    made = cli(
+        "evidence", str(change.id), "-o", str(target), "--no-screenshots", "--sign-key", str(key)
+    )
+    assert made.code == 0, made.stderr
+    signed = json.loads(members(target)["datapackage-digest.json"])["signedData"]
+    rewrite(target, "pages/pages.jsonl", lambda data: data.replace(b"Beijing", b"Beijinh", 1))
+    reseal(target)
+
+    def keep_signature(data: bytes) -> bytes:
+        digest = json.loads(data)
+        digest["signedData"] = signed
+        return json.dumps(digest).encode()
+
+    rewrite(target, "datapackage-digest.json", keep_signature)
+    result = cli("verify", str(target))
+    assert result.code == 1
+    failures = _failures(result.stdout)
+    assert [f for f in failures if "signature of the datapackage.json hash" in f], result.stdout
+    assert not [f for f in failures if "pages.jsonl" in f]  # the manifest itself was redone
+
+
+def test_an_unsigned_bundle_fails_when_a_key_is_required(
+    cli: Cli, scene: Scene, tmp_path: Path
+) -> None:
+    path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "plain.wacz")
+    assert "note  the bundle is not signed" in cli("verify", str(path)).stdout
+    key = _key(tmp_path / "key.pem")
+    result = cli("verify", str(path), "--public-key", str(key))
+    assert result.code == 1 and "FAIL  datapackage-digest.json is signed by" in result.stdout
+    bad = cli("evidence", "1", "--no-screenshots", "--sign-key", str(tmp_path / "nope.pem"))
+    assert bad.code == 1 and "cannot use" in bad.stderr

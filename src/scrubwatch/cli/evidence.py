@@ -21,6 +21,7 @@ from scrubwatch.evidence import (
     find_chromium,
     verify_bundle,
 )
+from scrubwatch.evidence.signing import load_private_key, load_public_key
 from scrubwatch.store.warc import WarcArchive
 
 
@@ -42,6 +43,10 @@ def evidence(
     chromium: Annotated[
         Path | None, typer.Option(help="The Chromium executable (default: found on PATH).")
     ] = None,
+    sign_key: Annotated[
+        Path | None,
+        typer.Option(help="Sign the bundle with this PEM EC private key (WACZ anonymous)."),
+    ] = None,
 ) -> None:
     """Write a verifiable WACZ of a change's captures, with screenshots and an HTML report.
 
@@ -52,6 +57,7 @@ def evidence(
     if (change_id is None) == (article is None):
         raise UsageError("give a change id or --article URL (one of them)")
     settings = settings_of(ctx)
+    key = load_private_key(sign_key) if sign_key is not None else None
     renderer = None if no_screenshots else Renderer(find_chromium(chromium))
     archive = WarcArchive(settings.archive_dir)
     with store_session(settings) as store:
@@ -65,7 +71,8 @@ def evidence(
     target = output if output is not None else Path(default)
     if target.suffix != ".wacz":
         raise UsageError(f"the output must end in .wacz: {target}")
-    result = build_bundle(selection, target, renderer=renderer, now=SystemClock().now())
+    now = SystemClock().now()
+    result = build_bundle(selection, target, renderer=renderer, now=now, key=key)
     out.print(
         Text(
             f"wrote {safe(str(result.wacz))} ({result.captures} captures, "
@@ -77,14 +84,22 @@ def evidence(
 @app.command()
 def verify(
     bundle: Annotated[Path, typer.Argument(help="The WACZ file to check.")],
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="Also require a signature by this key (PEM, public or private)."),
+    ] = None,
 ) -> None:
-    """Recompute every hash in an evidence bundle; exit 1 naming what does not hold."""
+    """Recompute every hash in an evidence bundle (and its signature); exit 1 naming what
+    does not hold."""
     if not bundle.exists():
         raise UsageError(f"no such file: {bundle}")
-    result = verify_bundle(bundle, bundle.with_suffix(".html"))
+    key = load_public_key(public_key) if public_key is not None else None
+    result = verify_bundle(bundle, bundle.with_suffix(".html"), key)
     for ok, what in result.checks:
         # One line per check, never wrapped, so scripts can grep for FAIL.
         out.print(Text(("ok    " if ok else "FAIL  ") + safe(what)), soft_wrap=True)
+    if not any("signature" in what for _, what in result.checks):
+        out.print(Text("note  the bundle is not signed"), soft_wrap=True)
     if not result.ok:
         failures = result.failures or ["nothing could be checked"]
         summary = f"{bundle.name}: {len(failures)} check(s) failed: " + "; ".join(failures)

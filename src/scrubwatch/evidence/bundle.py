@@ -21,8 +21,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from scrubwatch import __version__
 from scrubwatch.evidence.records import (
@@ -35,6 +38,7 @@ from scrubwatch.evidence.records import (
 from scrubwatch.evidence.report import render_report
 from scrubwatch.evidence.screenshot import ArchivedPage, Renderer
 from scrubwatch.evidence.select import Proof, Selection
+from scrubwatch.evidence.signing import sign
 from scrubwatch.evidence.wacz import PackageInfo, iso_z, pages_jsonl, write_wacz
 from scrubwatch.serialize import change_to_json
 
@@ -61,9 +65,15 @@ class BundleResult:
 
 
 def build_bundle(
-    selection: Selection, target: Path, *, renderer: Renderer | None, now: datetime
+    selection: Selection,
+    target: Path,
+    *,
+    renderer: Renderer | None,
+    now: datetime,
+    key: ec.EllipticCurvePrivateKey | None = None,
 ) -> BundleResult:
-    """Write `target` (a .wacz) and the report beside it (same name, .html)."""
+    """Write `target` (a .wacz) and the report beside it (same name, .html); with a key,
+    `datapackage-digest.json` carries an anonymous signature (see `signing`)."""
     captures = _captures_warc(selection.proofs, now)
     shots = renderer.render(_pages_to_render(selection)) if renderer is not None else []
     files: dict[str, bytes] = {CAPTURES_WARC: captures}
@@ -84,7 +94,8 @@ def build_bundle(
         main_page_url=last.info.url,
         main_page_date=last.info.date,
     )
-    write_wacz(target, files, info)
+    signer = partial(sign, created=iso_z(now), key=key) if key is not None else None
+    write_wacz(target, files, info, signer)
     report_path = target.with_suffix(".html")
     report_path.write_bytes(report)
     return BundleResult(target, report_path, len(selection.proofs), len(shots))

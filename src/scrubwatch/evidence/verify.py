@@ -24,8 +24,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from scrubwatch.evidence.bundle import INDEX, METADATA, PAGES, REPORT
 from scrubwatch.evidence.records import RecordInfo, parse_cdxj, read_records, sha256_hex
+from scrubwatch.evidence.signing import check as check_signature
+from scrubwatch.evidence.signing import fingerprint
 from scrubwatch.evidence.wacz import DIGEST, MANIFEST, sha256_tag
 from scrubwatch.store.warc import payload_digest
 
@@ -34,6 +38,7 @@ from scrubwatch.store.warc import payload_digest
 class Verification:
     """Every check made, with its outcome."""
 
+    public_key: ec.EllipticCurvePublicKey | None = None  # the signature must be by this key
     checks: list[tuple[bool, str]] = field(default_factory=list)
 
     def add(self, ok: bool, what: str) -> None:
@@ -48,9 +53,14 @@ class Verification:
         return bool(self.checks) and not self.failures
 
 
-def verify_bundle(path: Path, report: Path | None = None) -> Verification:
-    """Check a WACZ (and the report beside it, when given and present)."""
-    result = Verification()
+def verify_bundle(
+    path: Path, report: Path | None = None, public_key: ec.EllipticCurvePublicKey | None = None
+) -> Verification:
+    """Check a WACZ (and the report beside it, when given and present).
+
+    With `public_key` the bundle must also be signed by that key.
+    """
+    result = Verification(public_key)
     try:
         files = _read_members(path, result)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -93,6 +103,7 @@ def _check_manifest(files: dict[str, bytes], result: Verification) -> bool:
         result.add(False, f"{MANIFEST} / {DIGEST} are readable JSON ({exc})")
         return False
     result.add(digest.get("hash") == sha256_tag(manifest_bytes), f"{MANIFEST} SHA-256")
+    _check_signature(digest, sha256_tag(manifest_bytes), manifest.get("created"), result)
     listed = set()
     for resource in resources:
         name = str(resource.get("path"))
@@ -104,6 +115,27 @@ def _check_manifest(files: dict[str, bytes], result: Verification) -> bool:
     for name in sorted(set(files) - listed - {MANIFEST, DIGEST}):
         result.add(False, f"{name} is listed in {MANIFEST}")
     return True
+
+
+def _check_signature(
+    digest: dict[str, Any], manifest_hash: str, created: object, result: Verification
+) -> None:
+    """An anonymous WACZ signature, when there is one (or when a key is required)."""
+    signed = digest.get("signedData")
+    if signed is None:
+        if result.public_key is not None:
+            result.add(False, f"{DIGEST} is signed by {fingerprint(result.public_key)}")
+        return
+    if not isinstance(signed, dict):
+        result.add(False, f"{DIGEST} signedData is an object")
+        return
+    ok, key = check_signature(signed, manifest_hash)
+    by = fingerprint(key) if key is not None else "an unreadable key"
+    result.add(ok, f"{DIGEST} signature of the {MANIFEST} hash by key {by}")
+    result.add(signed.get("created") == created, f"{DIGEST} signature time is the bundle's")
+    if result.public_key is not None:
+        wanted = fingerprint(result.public_key)
+        result.add(key is not None and fingerprint(key) == wanted, f"{DIGEST} signed by {wanted}")
 
 
 def _records(name: str, data: bytes, result: Verification) -> list[RecordInfo]:

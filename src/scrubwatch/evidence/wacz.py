@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,8 @@ from scrubwatch import __version__
 WACZ_VERSION = "1.1.1"
 MANIFEST = "datapackage.json"
 DIGEST = "datapackage-digest.json"
+# Turns the manifest's hash into a `signedData` object (see `signing`).
+Signer = Callable[[str], dict[str, str]]
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
 
@@ -73,9 +75,12 @@ def manifest(files: Mapping[str, bytes], info: PackageInfo) -> bytes:
     return json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def digest_file(manifest_bytes: bytes) -> bytes:
-    """The `datapackage-digest.json` vouching for the manifest."""
-    digest = {"path": MANIFEST, "hash": sha256_tag(manifest_bytes)}
+def digest_file(manifest_bytes: bytes, signer: Signer | None = None) -> bytes:
+    """The `datapackage-digest.json` vouching for the manifest, signed when a signer is
+    given (it turns the manifest's hash into the spec's `signedData`)."""
+    digest: dict[str, object] = {"path": MANIFEST, "hash": sha256_tag(manifest_bytes)}
+    if signer is not None:
+        digest["signedData"] = signer(str(digest["hash"]))
     return json.dumps(digest, indent=2).encode("utf-8")
 
 
@@ -85,14 +90,16 @@ def pages_jsonl(pages: list[dict[str, object]]) -> bytes:
     return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in lines).encode("utf-8")
 
 
-def write_wacz(target: Path, files: Mapping[str, bytes], info: PackageInfo) -> None:
+def write_wacz(
+    target: Path, files: Mapping[str, bytes], info: PackageInfo, signer: Signer | None = None
+) -> None:
     """Write the package: the files, then their manifest and its digest.
 
     Written to a temporary name and renamed, so a failed run never leaves a half-written
     file that looks like evidence.
     """
     manifest_bytes = manifest(files, info)
-    members = {**files, MANIFEST: manifest_bytes, DIGEST: digest_file(manifest_bytes)}
+    members = {**files, MANIFEST: manifest_bytes, DIGEST: digest_file(manifest_bytes, signer)}
     stamp = info.created.astimezone(UTC).timetuple()[:6]
     partial = target.with_name(target.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
