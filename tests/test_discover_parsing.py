@@ -373,6 +373,12 @@ def test_gzip_bomb_sitemap_stops_at_the_cap() -> None:
     assert time.monotonic() - started < 20
 
 
+def test_a_robots_txt_naming_hundreds_of_sitemaps_yields_the_first_twenty() -> None:
+    body = "".join(f"Sitemap: /sitemaps/part-{n}.xml\n" for n in range(300)).encode()
+    found = sitemaps_from_robots(body, "https://x.test/robots.txt")
+    assert found == [f"https://x.test/sitemaps/part-{n}.xml" for n in range(20)]
+
+
 def test_sitemaps_from_robots() -> None:
     assert sitemaps_from_robots(fixture("robots.txt"), f"{NORTHSTAR}/robots.txt") == [
         f"{NORTHSTAR}/sitemaps/news.xml",

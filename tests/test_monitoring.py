@@ -86,6 +86,23 @@ def test_robots_txt_disallow_is_a_clear_failure(tmp_path: Path) -> None:
         asyncio.run(go())
 
 
+def test_a_robots_txt_over_500_kib_is_read_up_to_there_not_refused() -> None:
+    """RFC 9309: parse the first 500 KiB. Rules in them hold; a huge file (a CMS that
+    lists every page) no longer makes the whole host unwatchable."""
+    filler = "".join(f"Disallow: /archive/{n:07d}/\n" for n in range(40_000))  # ~1 MB
+    robots = "User-agent: *\nDisallow: /static-article\n" + filler
+    assert len(robots) > 1_000_000
+    with hostile_server(robots=robots) as base:
+
+        async def go() -> None:
+            async with Fetcher(Settings()) as fetcher:
+                assert (await fetcher.fetch(base + "/ok")).status == 200
+                with pytest.raises(RobotsDisallowed):
+                    await fetcher.fetch(base + "/static-article")
+
+        asyncio.run(go())
+
+
 def test_crawl_delay_spaces_requests_to_a_host() -> None:
     log: list[tuple[float, str, dict[str, str]]] = []
     with hostile_server(robots="User-agent: *\nCrawl-delay: 0.5\n", log=log) as base:

@@ -219,7 +219,9 @@ class Fetcher:
                 if resp.status_code in REDIRECT_STATUSES or resp.status_code == 304:
                     body = b""
                 else:
-                    body = await self._read_capped(resp, cap or self._settings.max_body_bytes)
+                    # `cap` is a reader's own limit (robots.txt): cut there, never fail
+                    limit = cap or self._settings.max_body_bytes
+                    body = await self._read_capped(resp, limit, cut=cap is not None)
                 return resp.status_code, resp.reason_phrase, resp.http_version, headers, body
         except FetchError:
             raise
@@ -238,14 +240,25 @@ class Fetcher:
         except httpx.TransportError as exc:
             raise ConnectionFailed(f"{type(exc).__name__}: {exc}") from exc
 
-    async def _read_capped(self, resp: httpx.Response, cap: int) -> bytes:
-        """The body, decoded here rather than by httpx so that the cap bounds memory."""
+    async def _read_capped(self, resp: httpx.Response, cap: int, *, cut: bool = False) -> bytes:
+        """The body, decoded here rather than by httpx so that the cap bounds memory.
+
+        Past the cap the fetch fails (TooLarge), or with `cut` the body is cut there: a
+        robots.txt is read up to its first 500 KiB and the rest ignored, as RFC 9309 allows.
+        """
         encoding = resp.headers.get("content-encoding")
         declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap and not encoding:
+        if declared.isdigit() and int(declared) > cap and not encoding and not cut:
             raise TooLarge(f"body of {declared} bytes is over the {cap}-byte cap")
         decoder = BoundedDecoder(encoding, cap)
-        chunks = [decoder.feed(chunk) async for chunk in resp.aiter_raw()]
+        chunks: list[bytes] = []
+        try:
+            async for chunk in resp.aiter_raw():
+                chunks.append(decoder.feed(chunk))
+        except TooLarge:
+            if not cut:
+                raise
+            # The chunk that passed the cap is dropped: the body ends on a chunk boundary.
         return b"".join(chunks)
 
 

@@ -23,6 +23,9 @@ from scrubwatch.discover.links import normalize_url
 GZIP_MAGIC = b"\x1f\x8b"
 # The sitemap protocol caps a file at 50 MB uncompressed; anything past that is cut off.
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+# Sitemaps a robots.txt may name for us to read on every discovery pass: news sites name a
+# handful; a file naming hundreds would cost hundreds of fetches each time.
+MAX_ROBOTS_SITEMAPS = 20
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 T = TypeVar("T")
 
@@ -68,13 +71,16 @@ def parse_sitemap(body: bytes, base_url: str, *, limit: int | None = None) -> Si
 
 
 def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
-    """Absolute URLs of the `Sitemap:` lines of a robots.txt, in file order, once each."""
+    """Absolute URLs of the `Sitemap:` lines of a robots.txt, in file order, once each; the
+    first `MAX_ROBOTS_SITEMAPS` of them."""
     found: dict[str, None] = {}
     for line in body[:MAX_SITEMAP_BYTES].decode("utf-8", "replace").splitlines():
         match = re.match(r"\s*sitemap\s*:(.*)", line.split("#", 1)[0], re.IGNORECASE)
         url = normalize_url(match[1], base_url) if match else None
         if url:
             found.setdefault(url, None)
+            if len(found) == MAX_ROBOTS_SITEMAPS:
+                break
     return list(found)
 
 
