@@ -20,9 +20,11 @@ import pytest
 from conftest import Cli
 from evidence_support import members, replace_in_gzip_members, reseal, rewrite
 from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.evidence import verify_bundle
 from scrubwatch.evidence.records import read_records
 from scrubwatch.evidence.screenshot import ArchivedPage, Renderer
-from web_support import Scene, build_scene
+from scrubwatch.web import create_app
+from web_support import Client, Scene, build_scene
 
 pytestmark = pytest.mark.slow
 
@@ -152,3 +154,17 @@ def test_the_router_refuses_everything_but_the_archived_page(
     refused = {url.removeprefix(live) for url in renderer.log.refused}
     assert {"/style.css", "/app.js", "/photo.jpg", "/frame"} <= refused
     assert renderer.log.marked == [1]
+
+
+def test_the_web_api_renders_screenshots_too(scene: Scene, tmp_path: Path) -> None:
+    """`/api/changes/{id}/evidence` renders in FastAPI's worker thread, from the archive."""
+    change = next(c for c in scene.store.changes() if c.url == scene.deleted_url)
+    client = Client(create_app(scene.settings, store=scene.store))
+    before = len(scene.outlet.requests)
+    response = client.get(f"/api/changes/{change.id}/evidence")
+    assert response.status_code == 200, response.text
+    assert len(scene.outlet.requests) == before
+    path = tmp_path / "web.wacz"
+    path.write_bytes(response.content)
+    assert verify_bundle(path).ok
+    assert len(_screenshot_records(path)) == 2

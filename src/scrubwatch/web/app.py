@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.store import SqlStore, open_store
-from scrubwatch.web import alerts, api, feeds, pages, waves
+from scrubwatch.web import alerts, api, evidence, feeds, pages, waves
 from scrubwatch.web.deps import Web
 from scrubwatch.web.security import (
     HostAllowList,
@@ -62,6 +62,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(evidence.router)
     app.include_router(feeds.router)
     app.include_router(alerts.router)
     app.include_router(waves.router)

@@ -1,0 +1,59 @@
+"""The web face of evidence bundles: `/api/changes/{id}/evidence` serves the same WACZ the
+CLI writes (it passes `verify`), and every change on the changes page links to it.
+
+Screenshots are left out here (`?screenshots=false`); `test_evidence_screenshots` covers
+rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.evidence import verify_bundle
+from scrubwatch.web import create_app
+from web_support import Client, Scene, build_scene
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
+    with FakeOutlet() as outlet:
+        built = build_scene(tmp_path_factory.mktemp("web-evidence") / "data", outlet)
+        yield built
+        built.store.close()
+
+
+@pytest.fixture(scope="module")
+def client(scene: Scene) -> Client:
+    return Client(create_app(scene.settings, store=scene.store))
+
+
+def test_the_api_serves_a_bundle_that_verifies(
+    client: Client, scene: Scene, tmp_path: Path
+) -> None:
+    change = next(c for c in scene.store.changes() if c.url == scene.deleted_url)
+    response = client.get(f"/api/changes/{change.id}/evidence?screenshots=false")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/wacz"
+    assert f"scrubwatch-change-{change.id}.wacz" in response.headers["content-disposition"]
+    path = tmp_path / "download.wacz"
+    path.write_bytes(response.content)
+    result = verify_bundle(path)
+    assert result.ok, result.failures
+
+
+def test_an_unknown_change_is_a_404(client: Client) -> None:
+    assert client.get("/api/changes/99999/evidence?screenshots=false").status_code == 404
+
+
+def test_every_change_links_to_its_evidence(client: Client, scene: Scene) -> None:
+    page = client.get("/").text
+    linked = set(re.findall(r'href="[^"]*/api/changes/(\d+)/evidence"', page))
+    assert linked == {str(c.id) for c in scene.store.changes()}
+    assert "Download evidence (WACZ)" in page
