@@ -82,8 +82,10 @@ def test_the_waves_page_shows_a_timeline_with_links_and_escapes_article_text(
         assert "&lt;script&gt;window.__pwned" in page.text
         for member in wave.members:
             assert f'href="{member.diff_path}"' in page.text
-            assert f"scrubwatch evidence {member.change_id}</code>" in page.text
+            assert f"/api/changes/{member.change_id}/evidence" in page.text
         assert s.CORRIDOR_RU[0] in page.text
+    bundle = client.get(f"/api/changes/{wave.members[0].change_id}/evidence?screenshots=false")
+    assert bundle.status_code == 200 and bundle.content[:2] == b"PK"  # a WACZ (ZIP) file
     assert client.get("/waves/999999").status_code == 404
     assert '/waves">Waves</a>' in client.get("/").text  # in the navigation
 
