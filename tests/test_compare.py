@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 from scrubwatch.compare import compare_documents
@@ -366,3 +367,43 @@ def test_an_initial_is_not_an_enumerator() -> None:
     old = Document(title="Talks", paragraphs=("A. Aliyev said the talks had failed.",))
     new = replace(old, paragraphs=("B. Aliyev said the talks had failed.",))
     assert compare_documents(old, new) is not None
+
+
+def _long_article(count: int, figure: int, seed: int) -> Document:
+    rng = random.Random(seed)
+    words = [
+        "minister",
+        "officials",
+        "talks",
+        "corridor",
+        "railway",
+        "freight",
+        "customs",
+        "ports",
+        "cargo",
+        "budget",
+    ]
+    return Document(
+        title="Budget talks",
+        paragraphs=tuple(
+            " ".join(rng.choice(words) for _ in range(10)).capitalize()
+            + f" with {n * 7 + figure} units."
+            for n in range(count)
+        ),
+    )
+
+
+def test_every_figure_of_a_long_article_changed_is_told_figure_by_figure() -> None:
+    """Sentences equal but for their digits are paired before anything costly, however many."""
+    diff = compare_documents(_long_article(2000, 0, 1), _long_article(2000, 1, 1))
+    assert diff is not None
+    assert len(diff.sentences_changed) == 2000
+    assert not diff.sentences_removed and not diff.sentences_added
+    assert len(diff.numbers_changed) == 2000
+
+
+def test_a_long_article_replaced_wholesale_is_told_without_pairing_every_sentence() -> None:
+    diff = compare_documents(_long_article(1000, 0, 1), _long_article(1000, 0, 2))
+    assert diff is not None
+    assert len(diff.sentences_removed) == len(diff.sentences_added) == 1000
+    assert "too many changes to pair rewritten sentences" in diff.summary

@@ -65,6 +65,7 @@ def compare_documents(old: Document, new: Document, watch_terms: Sequence[str] =
         corrected=corrected,
         watched=tuple(watched_in(diff.terms_removed, watch_terms, language)),
         speakers=tuple(speaker for _q, speaker in quotes),
+        coarse=alignment.coarse,
     )
     severity = Severity.MINOR if minor else Severity.SUBSTANTIVE
     return replace(diff, severity=severity, summary=summarize(diff, notes))

@@ -22,6 +22,10 @@ from scrubwatch.text import find_numbers, find_quotes, fold, normalize, number_k
 # "cost $3.7 billion" -> "cost $3.2 billion" and clause cuts together while leaving
 # unrelated sentences of similar length apart.
 REWRITE_SIMILARITY = 60.0
+# Removed x added sentences weighed against each other for "rewritten" at most: beyond it
+# (a whole long article replaced) the pairing would cost tens of seconds per page, so the
+# sentences are reported removed and added as they are.
+MAX_PAIRS_WEIGHED = 250_000
 
 # Han and kana are compared character by character: one character is a whole word there.
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|(?:(?![\u3040-\u30ff\u3400-\u9fff])\w)+")
@@ -55,6 +59,7 @@ class Alignment:
     removed: list[Sentence] = field(default_factory=list)
     added: list[Sentence] = field(default_factory=list)
     changed: list[tuple[Sentence, Sentence]] = field(default_factory=list)
+    coarse: bool = False  # too many changes to pair removed and added sentences in detail
 
     @property
     def empty(self) -> bool:
@@ -86,26 +91,58 @@ def align(old: list[Sentence], new: list[Sentence]) -> Alignment:
         else:
             old_left.append(sentence)
     new_left = [s for s in new if s.index not in taken]
+    # Anchors first: a sentence whose only change is a figure has a twin of the same shape
+    # (digits aside). Paired here in linear time, they never reach the costly pairing below
+    # ("2." -> "6." is also too short to count as similar there).
+    figures, old_left, new_left = _pair_same_shape(old_left, new_left)
     # A sentence whose whole text now stands inside a longer new one was not removed: the
     # segmenter merged it with words added after it (a sentence added without a space, a
     # list item run on). What is new is reported as added; nothing is reported removed.
-    old_left = [
-        s
-        for s in old_left
-        if not any(n.key.startswith(s.key) or n.key.endswith(s.key) for n in new_left)
-    ]
-    return _pair_leftovers(old_left, new_left, len(old), len(new))
+    coarse = len(old_left) * len(new_left) > MAX_PAIRS_WEIGHED
+    if not coarse:
+        old_left = [
+            s
+            for s in old_left
+            if not any(n.key.startswith(s.key) or n.key.endswith(s.key) for n in new_left)
+        ]
+    alignment = _pair_leftovers(old_left, new_left, len(old), len(new), coarse=coarse)
+    alignment.changed = sorted([*figures, *alignment.changed], key=lambda p: p[0].index)
+    return alignment
+
+
+def _pair_same_shape(
+    old: list[Sentence], new: list[Sentence]
+) -> tuple[list[tuple[Sentence, Sentence]], list[Sentence], list[Sentence]]:
+    """Pairs of sentences equal but for their digits, in order; and what is left."""
+    by_shape: dict[str, list[Sentence]] = defaultdict(list)
+    for sentence in new:
+        by_shape[_DIGIT.sub("0", sentence.loose)].append(sentence)
+    pairs: list[tuple[Sentence, Sentence]] = []
+    old_left: list[Sentence] = []
+    for sentence in old:
+        twins = by_shape.get(_DIGIT.sub("0", sentence.loose))
+        if twins:
+            pairs.append((sentence, twins.pop(0)))
+        else:
+            old_left.append(sentence)
+    paired = {id(after) for _before, after in pairs}
+    return pairs, old_left, [s for s in new if id(s) not in paired]
 
 
 def _pair_leftovers(
-    old: list[Sentence], new: list[Sentence], old_total: int, new_total: int
+    old: list[Sentence],
+    new: list[Sentence],
+    old_total: int,
+    new_total: int,
+    *,
+    coarse: bool = False,
 ) -> Alignment:
+    """Pair what is left by similarity, most similar first; with `coarse` (too many to
+    weigh every pair within the time a page may take) nothing is paired."""
     candidates: list[tuple[float, float, int, int]] = []
-    for i, before in enumerate(old):
+    for i, before in enumerate([] if coarse else old):
         for j, after in enumerate(new):
             score = fuzz.ratio(before.loose, after.loose, score_cutoff=REWRITE_SIMILARITY)
-            if not score and _DIGIT.sub("0", before.loose) == _DIGIT.sub("0", after.loose):
-                score = 100.0  # "2." -> "6.": too short to be similar, but only a figure changed
             if score:
                 # Between equally similar candidates, prefer the one at the same place.
                 drift = abs(before.index / max(old_total, 1) - after.index / max(new_total, 1))
@@ -124,6 +161,7 @@ def _pair_leftovers(
         removed=[s for i, s in enumerate(old) if i not in used_old],
         added=[s for j, s in enumerate(new) if j not in used_new],
         changed=changed,
+        coarse=coarse,
     )
 
 

@@ -31,6 +31,7 @@ class Notes:
     corrected: int = 0  # how many of the changed sentences are cosmetic fixes
     watched: tuple[str, ...] = ()  # the removed terms that are the user's watch terms
     speakers: tuple[str | None, ...] = ()  # one per removed quote
+    coarse: bool = False  # too many changes to tell rewritten sentences from new ones
 
 
 def summarize(diff: Diff, notes: Notes) -> str:
@@ -91,7 +92,8 @@ def _sentence_counts(diff: Diff, notes: Notes) -> str:
         return ""
     first_n, first_what = shown[0]
     noun = "sentence" if first_n == 1 else "sentences"
-    return ", ".join([f"{first_n} {noun} {first_what}"] + [f"{n} {w}" for n, w in shown[1:]])
+    line = ", ".join([f"{first_n} {noun} {first_what}"] + [f"{n} {w}" for n, w in shown[1:]])
+    return line + (" (too many changes to pair rewritten sentences)" if notes.coarse else "")
 
 
 def _quote_parts(quotes: Sequence[str], speakers: Sequence[str | None]) -> list[str]:
