@@ -154,3 +154,15 @@ def test_run_display_shows_changes_and_escapes_page_text() -> None:
     assert "EDITED (substantive)" in text
     assert "quote by [bold]Liu Jianchao[/bold] removed" in text  # shown, not interpreted
     assert "\x1b[31m" not in console.export_text(styles=False)
+
+
+def test_an_in_memory_database_is_refused_in_one_line(cli: Cli) -> None:
+    """Everything recorded would vanish with the process: refused, not silently used."""
+    result = cli("--db", "sqlite://", "changes")
+    assert result.code == 1
+    assert result.stderr.strip().count("\n") == 0 and "in-memory" in result.stderr
+
+
+def test_a_limit_beyond_any_store_is_bad_usage(cli: Cli) -> None:
+    result = cli("changes", "--limit", "99999999999999999999")
+    assert result.code == 2 and "Traceback" not in result.stderr

@@ -43,7 +43,9 @@ def changes(
     ] = None,
     url: Annotated[str | None, typer.Option(help="Only changes of this article.")] = None,
     kind: Annotated[KindOption | None, typer.Option(help="Only this kind of change.")] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, max=1_000_000_000, help="At most this many.")
+    ] = None,
 ) -> None:
     """List detected changes, newest first."""
     with store_session(settings_of(ctx)) as store:

@@ -10,11 +10,18 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 import scrubwatch.migrations
+from scrubwatch.errors import StorageError
 
 
 def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout.
+
+    An in-memory SQLite database is refused: every capture and change would vanish when the
+    command ends, and the WARC files would point at nothing.
+    """
+    if url in ("sqlite://", "sqlite:///", "sqlite:///:memory:") or ":memory:" in url:
+        raise StorageError(f"{url} is an in-memory database: name a file (sqlite:///PATH)")
+    if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
