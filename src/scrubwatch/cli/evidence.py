@@ -22,6 +22,7 @@ from scrubwatch.evidence import (
     verify_bundle,
 )
 from scrubwatch.evidence.signing import load_private_key, load_public_key
+from scrubwatch.evidence.timestamp import load_roots
 from scrubwatch.store.warc import WarcArchive
 
 
@@ -47,6 +48,10 @@ def evidence(
         Path | None,
         typer.Option(help="Sign the bundle with this PEM EC private key (WACZ anonymous)."),
     ] = None,
+    tsa: Annotated[
+        str | None,
+        typer.Option(help="Timestamp the signature at this RFC 3161 time-stamp authority."),
+    ] = None,
 ) -> None:
     """Write a verifiable WACZ of a change's captures, with screenshots and an HTML report.
 
@@ -57,6 +62,8 @@ def evidence(
     if (change_id is None) == (article is None):
         raise UsageError("give a change id or --article URL (one of them)")
     settings = settings_of(ctx)
+    if tsa is not None and sign_key is None:
+        raise UsageError("--tsa timestamps the bundle's signature: give --sign-key too")
     key = load_private_key(sign_key) if sign_key is not None else None
     renderer = None if no_screenshots else Renderer(find_chromium(chromium))
     archive = WarcArchive(settings.archive_dir)
@@ -72,7 +79,7 @@ def evidence(
     if target.suffix != ".wacz":
         raise UsageError(f"the output must end in .wacz: {target}")
     now = SystemClock().now()
-    result = build_bundle(selection, target, renderer=renderer, now=now, key=key)
+    result = build_bundle(selection, target, renderer=renderer, now=now, key=key, tsa_url=tsa)
     out.print(
         Text(
             f"wrote {safe(str(result.wacz))} ({result.captures} captures, "
@@ -88,18 +95,23 @@ def verify(
         Path | None,
         typer.Option(help="Also require a signature by this key (PEM, public or private)."),
     ] = None,
+    tsa_root: Annotated[
+        Path | None,
+        typer.Option(help="Also require an RFC 3161 timestamp under these TSA roots (PEM)."),
+    ] = None,
 ) -> None:
     """Recompute every hash in an evidence bundle (and its signature); exit 1 naming what
     does not hold."""
     if not bundle.exists():
         raise UsageError(f"no such file: {bundle}")
     key = load_public_key(public_key) if public_key is not None else None
-    result = verify_bundle(bundle, bundle.with_suffix(".html"), key)
+    roots = load_roots(tsa_root) if tsa_root is not None else None
+    result = verify_bundle(bundle, bundle.with_suffix(".html"), key, roots)
     for ok, what in result.checks:
         # One line per check, never wrapped, so scripts can grep for FAIL.
         out.print(Text(("ok    " if ok else "FAIL  ") + safe(what)), soft_wrap=True)
-    if not any("signature" in what for _, what in result.checks):
-        out.print(Text("note  the bundle is not signed"), soft_wrap=True)
+    for note in result.notes:
+        out.print(Text(f"note  {note}"), soft_wrap=True)
     if not result.ok:
         failures = result.failures or ["nothing could be checked"]
         summary = f"{bundle.name}: {len(failures)} check(s) failed: " + "; ".join(failures)

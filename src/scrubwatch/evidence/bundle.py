@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ from scrubwatch.evidence.records import (
 from scrubwatch.evidence.report import render_report
 from scrubwatch.evidence.screenshot import ArchivedPage, Renderer
 from scrubwatch.evidence.select import Proof, Selection
-from scrubwatch.evidence.signing import sign
+from scrubwatch.evidence.signing import signer_for
 from scrubwatch.evidence.wacz import PackageInfo, iso_z, pages_jsonl, write_wacz
 from scrubwatch.serialize import change_to_json
 
@@ -71,9 +70,11 @@ def build_bundle(
     renderer: Renderer | None,
     now: datetime,
     key: ec.EllipticCurvePrivateKey | None = None,
+    tsa_url: str | None = None,
 ) -> BundleResult:
     """Write `target` (a .wacz) and the report beside it (same name, .html); with a key,
-    `datapackage-digest.json` carries an anonymous signature (see `signing`)."""
+    `datapackage-digest.json` carries an anonymous signature (see `signing`), and with a
+    time-stamp authority an RFC 3161 timestamp of it."""
     captures = _captures_warc(selection.proofs, now)
     shots = renderer.render(_pages_to_render(selection)) if renderer is not None else []
     files: dict[str, bytes] = {CAPTURES_WARC: captures}
@@ -94,7 +95,7 @@ def build_bundle(
         main_page_url=last.info.url,
         main_page_date=last.info.date,
     )
-    signer = partial(sign, created=iso_z(now), key=key) if key is not None else None
+    signer = signer_for(key, iso_z(now), tsa_url) if key is not None else None
     write_wacz(target, files, info, signer)
     report_path = target.with_suffix(".html")
     report_path.write_bytes(report)

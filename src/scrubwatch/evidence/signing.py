@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from scrubwatch import __version__
 from scrubwatch.errors import EvidenceError
+from scrubwatch.evidence.timestamp import request_timestamp
 
 
 def load_private_key(path: Path) -> ec.EllipticCurvePrivateKey:
@@ -78,6 +79,21 @@ def sign(hash_tag: str, created: str, key: ec.EllipticCurvePrivateKey) -> dict[s
         "signature": base64.b64encode(signature).decode("ascii"),
         "publicKey": base64.b64encode(public).decode("ascii"),
     }
+
+
+def signer_for(
+    key: ec.EllipticCurvePrivateKey, created: str, tsa_url: str | None = None
+) -> Callable[[str], dict[str, str]]:
+    """What turns the manifest's hash into `signedData`: the signature, and with a TSA an
+    RFC 3161 timestamp of that signature (see `timestamp`)."""
+
+    def signed_data(hash_tag: str) -> dict[str, str]:
+        signed = sign(hash_tag, created, key)
+        if tsa_url is not None:
+            signed.update(request_timestamp(tsa_url, signed["signature"].encode("ascii")))
+        return signed
+
+    return signed_data
 
 
 def check(

@@ -24,12 +24,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from scrubwatch.evidence.bundle import INDEX, METADATA, PAGES, REPORT
 from scrubwatch.evidence.records import RecordInfo, parse_cdxj, read_records, sha256_hex
 from scrubwatch.evidence.signing import check as check_signature
 from scrubwatch.evidence.signing import fingerprint
+from scrubwatch.evidence.timestamp import check_timestamp
 from scrubwatch.evidence.wacz import DIGEST, MANIFEST, sha256_tag
 from scrubwatch.store.warc import payload_digest
 
@@ -39,7 +41,9 @@ class Verification:
     """Every check made, with its outcome."""
 
     public_key: ec.EllipticCurvePublicKey | None = None  # the signature must be by this key
+    tsa_roots: list[x509.Certificate] | None = None  # a timestamp must chain to one of these
     checks: list[tuple[bool, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be checked, and why
 
     def add(self, ok: bool, what: str) -> None:
         self.checks.append((ok, what))
@@ -54,13 +58,17 @@ class Verification:
 
 
 def verify_bundle(
-    path: Path, report: Path | None = None, public_key: ec.EllipticCurvePublicKey | None = None
+    path: Path,
+    report: Path | None = None,
+    public_key: ec.EllipticCurvePublicKey | None = None,
+    tsa_roots: list[x509.Certificate] | None = None,
 ) -> Verification:
     """Check a WACZ (and the report beside it, when given and present).
 
-    With `public_key` the bundle must also be signed by that key.
+    With `public_key` the bundle must also be signed by that key; with `tsa_roots` its
+    signature must carry an RFC 3161 timestamp from a TSA under one of those roots.
     """
-    result = Verification(public_key)
+    result = Verification(public_key, tsa_roots)
     try:
         files = _read_members(path, result)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -125,6 +133,10 @@ def _check_signature(
     if signed is None:
         if result.public_key is not None:
             result.add(False, f"{DIGEST} is signed by {fingerprint(result.public_key)}")
+        if result.tsa_roots:
+            result.add(False, f"{DIGEST} carries an RFC 3161 timestamp")
+        else:
+            result.notes.append("the bundle is not signed")
         return
     if not isinstance(signed, dict):
         result.add(False, f"{DIGEST} signedData is an object")
@@ -136,6 +148,26 @@ def _check_signature(
     if result.public_key is not None:
         wanted = fingerprint(result.public_key)
         result.add(key is not None and fingerprint(key) == wanted, f"{DIGEST} signed by {wanted}")
+    _check_timestamp(signed, result)
+
+
+def _check_timestamp(signed: dict[str, Any], result: Verification) -> None:
+    """The RFC 3161 timestamp of the signature, when there is one (or when one is required)."""
+    stamp = signed.get("timeSignature")
+    if not isinstance(stamp, str):
+        if result.tsa_roots:
+            result.add(False, f"{DIGEST} carries an RFC 3161 timestamp")
+        return
+    found = check_timestamp(
+        stamp, str(signed.get("signature", "")).encode("ascii"), result.tsa_roots
+    )
+    when = f"{found.time:%Y-%m-%d %H:%M:%S} UTC" if found.time else "an unreadable time"
+    result.add(found.covers_data, f"{DIGEST} RFC 3161 timestamp of the signature, {when}")
+    if found.verified is None:
+        result.notes.append("the timestamp's TSA was not checked (give --tsa-root)")
+    else:
+        detail = f" ({found.detail})" if found.detail else ""
+        result.add(found.verified, f"{DIGEST} timestamp signed under a trusted TSA root{detail}")
 
 
 def _records(name: str, data: bytes, result: Verification) -> list[RecordInfo]:
