@@ -10,6 +10,7 @@ made with `--no-screenshots`.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -372,3 +373,15 @@ def test_an_unsigned_bundle_fails_when_a_key_is_required(
     assert result.code == 1 and "FAIL  datapackage-digest.json is signed by" in result.stdout
     bad = cli("evidence", "1", "--no-screenshots", "--sign-key", str(tmp_path / "nope.pem"))
     assert bad.code == 1 and "cannot use" in bad.stderr
+
+
+def test_the_report_names_the_signing_key(cli: Cli, scene: Scene, tmp_path: Path) -> None:
+    key = _key(tmp_path / "key.pem")
+    change = _change(scene, scene.scrubbed_url)
+    target = tmp_path / "signed.wacz"
+    args = ["evidence", str(change.id), "-o", str(target), "--no-screenshots"]
+    assert cli(*args, "--sign-key", str(key)).code == 0
+    verified = cli("verify", str(target)).stdout
+    named = re.search(r"by key (sha256:[0-9a-f]{64})", verified)
+    assert named is not None, verified
+    assert named.group(1) in target.with_suffix(".html").read_text()

@@ -37,7 +37,7 @@ from scrubwatch.evidence.records import (
 from scrubwatch.evidence.report import render_report
 from scrubwatch.evidence.screenshot import ArchivedPage, Renderer
 from scrubwatch.evidence.select import Proof, Selection
-from scrubwatch.evidence.signing import signer_for
+from scrubwatch.evidence.signing import fingerprint, signer_for
 from scrubwatch.evidence.wacz import PackageInfo, iso_z, pages_jsonl, write_wacz
 from scrubwatch.serialize import change_to_json
 
@@ -84,6 +84,7 @@ def build_bundle(
     files[INDEX] = _index(infos)
     files[PAGES] = pages_jsonl([_page(p) for p in selection.proofs])
     meta = _metadata(selection, infos, target.name, now)
+    meta["signed_by"] = fingerprint(key.public_key()) if key is not None else None
     files[METADATA] = json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8")
     report = render_report(meta, selection.change, shots).encode("utf-8")
     files[REPORT] = report

@@ -126,6 +126,7 @@ def _verify_section(meta: Mapping[str, Any]) -> str:
         "<h2>How to verify</h2>"
         f"<p>Made by {escape(str(meta['tool']))} at {escape(str(meta['created']))}. "
         f"{escape(str(meta['request_records']))}</p>"
+        f"{_signature_note(meta.get('signed_by'))}"
         f"<pre>scrubwatch verify {name}</pre>"
         "<p>recomputes the SHA-256 of every file against <code>datapackage.json</code> and "
         "of that against <code>datapackage-digest.json</code>, every WARC record's block and "
@@ -134,4 +135,14 @@ def _verify_section(meta: Mapping[str, Any]) -> str:
         "<code>sha256sum</code> of each file must match <code>datapackage.json</code>, and "
         "ReplayWeb.page or pywb replay it. This page is also inside the bundle as "
         "<code>evidence/report.html</code>; the two must be identical.</p>"
+    )
+
+
+def _signature_note(signed_by: object) -> str:
+    if not signed_by:
+        return "<p>The bundle is not signed.</p>"
+    return (
+        "<p>The bundle is signed (WACZ anonymous signature) by the key with fingerprint "
+        f"<code>{escape(str(signed_by))}</code>; <code>verify</code> prints the fingerprint "
+        "of the key that signed it, which must be this one.</p>"
     )
