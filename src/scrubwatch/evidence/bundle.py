@@ -76,7 +76,7 @@ def build_bundle(
     `datapackage-digest.json` carries an anonymous signature (see `signing`), and with a
     time-stamp authority an RFC 3161 timestamp of it."""
     captures = _captures_warc(selection.proofs, now)
-    shots = renderer.render(_pages_to_render(selection)) if renderer is not None else []
+    shots = renderer.render(pages_to_render(selection)) if renderer is not None else []
     files: dict[str, bytes] = {CAPTURES_WARC: captures}
     if shots:
         files[SCREENSHOTS_WARC] = _screenshots_warc(selection.proofs, shots, now)
@@ -132,7 +132,7 @@ def _warcinfo_fields() -> dict[str, str]:
     }
 
 
-def _pages_to_render(selection: Selection) -> list[ArchivedPage]:
+def pages_to_render(selection: Selection) -> list[ArchivedPage]:
     """Each capture as the browser will see it, with the sentences to mark on it."""
     diff = selection.change.diff if selection.change is not None else None
     pages = []
