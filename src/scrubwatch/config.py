@@ -50,6 +50,10 @@ class Settings:
     obey_robots: bool = True
     discover_interval_minutes: float = 15.0
     max_new_articles_per_source: int = 500  # cap per discovery pass, against runaway feeds
+    # What one discovery pass may spend on one outlet (all its feeds, sitemaps and homepage):
+    # sources past either limit wait for the next pass.
+    discovery_max_bytes: int = 30_000_000
+    discovery_seconds: float = 90.0
     horizon_days: float = 60.0  # stop re-checking articles older than this
     # A page that keeps failing (timeouts, 5xx) is reported gone only after this many failed
     # checks in a row spanning at least this many hours: outages are not deletions.

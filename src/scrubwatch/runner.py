@@ -24,7 +24,7 @@ from scrubwatch.alerts import (
 )
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
-from scrubwatch.discover import Discovery, Found, discover_outlet, inspect
+from scrubwatch.discover import Budget, Discovery, Found, discover_outlet, inspect
 from scrubwatch.errors import StoreUnavailable
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, ArticleState, CaptureOutcome, Change, Outlet
@@ -165,8 +165,10 @@ class Runner:
     async def _discover_one(self, outlet: Outlet) -> int:
         if not (outlet.homepage or outlet.feeds or outlet.sitemaps):
             return 0
+        settings = self.settings
+        budget = Budget(settings.discovery_max_bytes, settings.discovery_seconds)
         found = await discover_outlet(
-            self.services.fetcher, outlet, limit=self.settings.max_new_articles_per_source
+            self.services.fetcher, outlet, limit=settings.max_new_articles_per_source, budget=budget
         )
         now = self.clock.now()
         added = self._add_found(outlet.host, found, now)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from scrubwatch.discover.feeds import looks_like_feed, parse_feed
@@ -91,22 +92,52 @@ async def inspect(fetcher: Fetcher, url: str, *, limit: int) -> Discovery:
     return await _inspect_homepage(fetcher, url, response, html, limit)
 
 
-async def discover_outlet(fetcher: Fetcher, outlet: Outlet, *, limit: int) -> list[Found]:
+@dataclass
+class Budget:
+    """What one discovery pass may spend on one outlet: bytes downloaded and time.
+
+    A sitemap index whose children each inflate to 50 MB, or a feed of many megabytes, would
+    otherwise cost minutes and hundreds of megabytes on every pass. The budget is checked
+    before each source is fetched: the pass keeps what it found so far and goes on.
+    """
+
+    max_bytes: int
+    seconds: float
+    spent: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def exhausted(self) -> bool:
+        over_time = time.monotonic() - self.started > self.seconds
+        return self.spent >= self.max_bytes or over_time
+
+    def spend(self, response: Response) -> None:
+        self.spent += len(response.body)
+
+
+def unlimited() -> Budget:
+    return Budget(max_bytes=2**62, seconds=float("inf"))
+
+
+async def discover_outlet(
+    fetcher: Fetcher, outlet: Outlet, *, limit: int, budget: Budget | None = None
+) -> list[Found]:
     """Article URLs currently listed by the outlet's feeds, sitemaps and homepage.
 
-    A source that fails is logged and skipped: one broken feed never hides the others.
+    A source that fails is logged and skipped: one broken feed never hides the others. With
+    a `budget`, sources past it are skipped (logged) and what was found is kept.
     """
+    budget = budget or unlimited()
     found: list[Found] = []
     for url in outlet.feeds:
-        response = await _fetch_quietly(fetcher, url)
+        response = await _fetch_quietly(fetcher, url, budget)
         urls = _read_feed(response, limit) if response else None
         found.extend(_found(urls or [], "feed", limit))
     for url in outlet.sitemaps:
-        response = await _fetch_quietly(fetcher, url)
-        urls = await _read_sitemap(fetcher, response, limit) if response else None
+        response = await _fetch_quietly(fetcher, url, budget)
+        urls = await _read_sitemap(fetcher, response, limit, budget) if response else None
         found.extend(_found(urls or [], "sitemap", limit))
     if outlet.homepage:
-        response = await _fetch_quietly(fetcher, outlet.homepage)
+        response = await _fetch_quietly(fetcher, outlet.homepage, budget)
         if response is not None:
             html = decode_html(response.body, response.content_type)
             found.extend(_found(article_links(html, response.final_url), "homepage", limit))
@@ -146,7 +177,9 @@ def _read_feed(response: Response, limit: int) -> list[str] | None:
     return None if entries is None else [e.url for e in entries]
 
 
-async def _read_sitemap(fetcher: Fetcher, response: Response, limit: int) -> list[str] | None:
+async def _read_sitemap(
+    fetcher: Fetcher, response: Response, limit: int, budget: Budget | None = None
+) -> list[str] | None:
     sitemap = parse_sitemap(response.body, response.final_url, limit=limit)
     if sitemap is None:
         return None
@@ -154,7 +187,7 @@ async def _read_sitemap(fetcher: Fetcher, response: Response, limit: int) -> lis
     for child in sitemap.children[:MAX_CHILD_SITEMAPS]:
         if len(urls) >= limit:
             break
-        child_response = await _fetch_quietly(fetcher, child)
+        child_response = await _fetch_quietly(fetcher, child, budget)
         child_map = (
             parse_sitemap(child_response.body, child, limit=limit) if child_response else None
         )
@@ -180,12 +213,19 @@ async def _robots_sitemaps(fetcher: Fetcher, base: str) -> list[str]:
     return sitemaps_from_robots(response.body, response.final_url)
 
 
-async def _fetch_quietly(fetcher: Fetcher, url: str) -> Response | None:
+async def _fetch_quietly(
+    fetcher: Fetcher, url: str, budget: Budget | None = None
+) -> Response | None:
+    if budget is not None and budget.exhausted():
+        log.warning("discovery of %s stopped: over its budget for this pass", url)
+        return None
     try:
         response = await fetcher.fetch(url)
     except FetchError as exc:
         log.warning("discovery source %s failed: %s", url, exc)
         return None
+    if budget is not None:
+        budget.spend(response)
     if response.status >= 400:
         log.warning("discovery source %s answered HTTP %s", url, response.status)
         return None
