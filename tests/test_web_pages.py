@@ -14,6 +14,7 @@ from articles import REMOVED_SENTENCE
 from conftest import Cli
 from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.errors import ConfigError
 from scrubwatch.store import open_store
 from scrubwatch.store.search import match_query
 from scrubwatch.web import create_app
@@ -163,15 +164,37 @@ def test_watch_and_unwatch_through_the_forms(tmp_path: Path) -> None:
 
 
 def test_token_is_required_when_set(scene: Scene) -> None:
-    settings = replace(scene.settings, web_token="s3cret-token")
+    settings = replace(scene.settings, web_token="s3cret-token-for-the-desk")
     client = Client(create_app(settings, store=scene.store))
     assert client.get("/api/changes").status_code == 401
     assert client.get("/api/changes", headers={"authorization": "Bearer wrong"}).status_code == 401
-    ok = client.get("/api/changes", headers={"authorization": "Bearer s3cret-token"})
+    ok = client.get("/api/changes", headers={"authorization": "Bearer s3cret-token-for-the-desk"})
     assert ok.status_code == 200
-    login = client.get("/?token=s3cret-token&kind=deleted")
+    login = client.get("/?token=s3cret-token-for-the-desk&kind=deleted")
     assert login.status_code == 303 and "token" not in login.headers["location"]
     assert client.get("/").status_code == 200  # the cookie carries it from now on
+
+
+def test_the_token_login_stays_on_this_site_and_any_bearer_case_works(scene: Scene) -> None:
+    token = "s3cret-token-for-the-desk"
+    client = Client(create_app(replace(scene.settings, web_token=token), store=scene.store))
+    login = client.get(f"//evil.example/p?token={token}&q=a%26b%3Dc")
+    target = login.headers["location"]
+    assert login.status_code == 303 and target.startswith("/") and not target.startswith("//")
+    assert "q=a%26b%3Dc" in target  # the query encoded again, "&" and "=" kept as data
+    bearer = {"authorization": f"bearer {token}"}
+    assert (
+        Client(create_app(replace(scene.settings, web_token=token), store=scene.store))
+        .get("/api/changes", headers=bearer)
+        .status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("token", ["", "   ", "short-token"])
+def test_a_blank_or_short_token_is_refused_not_ignored(scene: Scene, token: str) -> None:
+    with pytest.raises(ConfigError, match="at least 16 characters"):
+        create_app(replace(scene.settings, web_token=token), store=scene.store)
 
 
 def test_serve_refuses_an_open_bind_without_token(cli: Cli) -> None:

@@ -26,11 +26,13 @@ def serve(
     import uvicorn
 
     from scrubwatch.web import create_app
-    from scrubwatch.web.security import LOOPBACK_HOSTS
+    from scrubwatch.web.security import LOOPBACK_HOSTS, check_token
 
     settings = settings_of(ctx)
     bind = host or settings.web_host
     chosen = port if port is not None else settings.web_port
+    if settings.web_token is not None:
+        check_token(settings.web_token)  # a blank or short token is refused, never ignored
     if bind not in LOOPBACK_HOSTS and not settings.web_token:
         raise UsageError(
             f"refusing to serve on {bind} without a token: set web_token "

@@ -30,6 +30,7 @@ from scrubwatch.web.security import (
     SecurityHeaders,
     TokenGate,
     allowed_host_names,
+    check_token,
 )
 
 HERE = Path(__file__).parent
@@ -70,8 +71,9 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     token = settings.web_token
-    if token:
-        app.add_middleware(TokenGate, token=str(token))
+    if token is not None:  # a blank one is refused, never taken for "no token"
+        check_token(token)
+        app.add_middleware(TokenGate, token=token)
     names = allowed_host_names(settings.base_url, settings.web_hosts)
     app.add_middleware(HostAllowList, names=names)  # before the token: rebinding gets nothing
     app.add_middleware(SecurityHeaders)  # outermost: even a 400 or 401 carries the headers

@@ -11,13 +11,13 @@ import hmac
 import ipaddress
 import secrets
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from scrubwatch.errors import UsageError
+from scrubwatch.errors import ConfigError, UsageError
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -102,22 +102,36 @@ class TokenGate(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         offered = request.query_params.get("token")
         if offered is not None and _same(offered, self.token):
-            # Trade the query token for a cookie at once, so it leaves the address bar.
-            query = "&".join(
-                f"{k}={v}" for k, v in request.query_params.multi_items() if k != "token"
+            # Trade the query token for a cookie at once, so it leaves the address bar. The
+            # target stays on this site ("//evil.example/p" is another site to a browser)
+            # and its query is encoded again.
+            query = urlencode(
+                [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
             )
-            target = request.url.path + (f"?{query}" if query else "")
+            target = "/" + request.url.path.lstrip("/") + (f"?{query}" if query else "")
             response = RedirectResponse(target, status_code=303)
             response.set_cookie(
                 TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/"
             )
             return response
-        auth = request.headers.get("authorization", "")
-        bearer = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+        bearer = credentials.strip() if scheme.lower() == "bearer" else ""  # any case (RFC 7235)
         cookie = request.cookies.get(TOKEN_COOKIE, "")
         if _same(bearer, self.token) or _same(cookie, self.token):
             return await call_next(request)
         return PlainTextResponse("a valid token is required", status_code=401)
+
+
+MIN_TOKEN_CHARS = 16
+
+
+def check_token(token: str) -> None:
+    """A web token must be long enough not to be guessed: ConfigError otherwise."""
+    if len(token.strip()) < MIN_TOKEN_CHARS:
+        raise ConfigError(
+            f"web_token must be at least {MIN_TOKEN_CHARS} characters "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe())'`)"
+        )
 
 
 def _same(offered: str, expected: str) -> bool:
