@@ -166,3 +166,24 @@ def test_an_in_memory_database_is_refused_in_one_line(cli: Cli) -> None:
 def test_a_limit_beyond_any_store_is_bad_usage(cli: Cli) -> None:
     result = cli("changes", "--limit", "99999999999999999999")
     assert result.code == 2 and "Traceback" not in result.stderr
+
+
+def test_terminal_output_drops_c1_controls_and_bidi_overrides() -> None:
+    from scrubwatch.cli.render import render_change
+
+    now = datetime(2025, 4, 21, 14, 5, tzinfo=UTC)
+    change = Change(
+        url="http://outlet.example/news/x",
+        outlet="outlet.example",
+        detected_at=now,
+        kind=ChangeKind.EDITED,
+        from_version=1,
+        to_version=2,
+        summary="no longer mentions \u202eelpmaxe.live\u202c and \x9b31m red",
+        severity=Severity.SUBSTANTIVE,
+    )
+    console = Console(record=True, width=100)
+    console.print(render_change(change))
+    text = console.export_text(styles=False)
+    assert "elpmaxe.live and 31m red" in text
+    assert not any(ch in text for ch in "\u202e\u202c\x9b")

@@ -58,3 +58,21 @@ def test_migrations_match_the_schema_once_search_objects_are_filtered(scene: Sce
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": include_name})
         assert compare_metadata(context, metadata) == []
+
+
+def test_private_use_characters_never_reach_stored_text() -> None:
+    """The search highlights are marked with two private-use characters: text an outlet
+    writes cannot carry them, so it cannot fake a highlight."""
+    from scrubwatch.extract import extract_document
+    from scrubwatch.store.search import MARK_END, MARK_START
+
+    story = "Officials said the talks would go on. " * 20
+    html = (
+        "<html><head><title>Talks \ue000go on\ue001</title></head><body><article>"
+        f"<p>{story}\ue000faked highlight\ue001 and an icon \uf101 glyph.</p>"
+        "</article></body></html>"
+    )
+    document = extract_document(html.encode(), "https://news.example/a", "text/html")
+    text = f"{document.title}\n{document.text}"
+    assert "faked highlight" in text and "Talks go on" in text
+    assert MARK_START not in text and MARK_END not in text and "\uf101" not in text

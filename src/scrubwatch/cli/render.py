@@ -16,11 +16,21 @@ from scrubwatch.model import Change, ChangeKind, Diff, Version
 KIND_STYLE = {ChangeKind.EDITED: "yellow", ChangeKind.DELETED: "red", ChangeKind.RESTORED: "green"}
 
 
+# Bidirectional overrides, embeddings and isolates: in a terminal they can reverse what
+# follows them ("evil.example" shown as "elpmaxe.live"), so untrusted text loses them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def safe(text: str | None) -> str:
-    """Strip control characters (terminal escape sequences) from untrusted text."""
+    """Strip control characters (C0, DEL and C1: terminal escape sequences) and bidi
+    overrides from untrusted text."""
     if not text:
         return ""
-    return "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (ord(ch) >= 32 and not 127 <= ord(ch) < 160 and ch not in _BIDI_CONTROLS)
+    )
 
 
 def change_heading(change: Change) -> Text:

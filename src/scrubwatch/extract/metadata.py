@@ -41,9 +41,17 @@ _ISO_DAY = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)")
 _LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{10,40})"')
 
 
+# Private-use characters are icon-font glyphs on web pages, never words; and scrubwatch's
+# search marks its highlights with two of them, which an outlet must not be able to fake.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
 def clean_text(text: str | None) -> str:
-    """Whitespace runs collapsed to one space, ends trimmed."""
-    return " ".join((text or "").split())
+    """Whitespace runs collapsed to one space, ends trimmed, private-use characters gone."""
+    text = text or ""
+    if _PRIVATE_USE.search(text):
+        text = _PRIVATE_USE.sub("", text)
+    return " ".join(text.split())
 
 
 Metas = dict[str, str]
