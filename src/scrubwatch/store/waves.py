@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, exists, insert, or_, select, update
+from sqlalchemy import Engine, delete, exists, insert, or_, select, text, update
 
 from scrubwatch.model import ArticleState, ChangeKind
 from scrubwatch.store import schema as t
@@ -31,6 +31,7 @@ from scrubwatch.store.wave_schema import (
 from scrubwatch.waves import StorySignature
 
 REMOVING = (ChangeKind.EDITED.value, ChangeKind.DELETED.value)
+WAVE_LOCK = 0x5C12_0018  # the PostgreSQL advisory lock held while waves are filed
 
 
 class StoreWaves:
@@ -123,6 +124,10 @@ class StoreWaves:
         r = wave_removals.c
         every = [i for wave in found for i in wave.change_ids]
         with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two processes filing the same new wave would each add it; SQLite's write
+                # transaction already runs one at a time, PostgreSQL needs telling.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WAVE_LOCK})
             query = select(r.change_id).where(r.change_id.in_(every), r.wave_id.is_not(None))
             filed = set(conn.execute(query).scalars()) if every else set()
             return [
