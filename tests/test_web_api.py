@@ -15,6 +15,7 @@ from articles import REMOVED_SENTENCE
 from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.serialize import change_to_json
+from scrubwatch.store import SqlStore
 from scrubwatch.web import create_app
 from web_support import PAYLOAD_TITLE, Client, Scene, build_scene
 
@@ -228,3 +229,30 @@ def test_only_our_own_host_names_are_answered(tmp_path: Path) -> None:
         answer = Client(app, base_url=f"http://{host}").get("/api/changes")
         assert answer.status_code == 400, host
         assert answer.headers["x-content-type-options"] == "nosniff"  # headers as always
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/99999999999999999999",
+        "/api/articles/2147483648",  # past PostgreSQL's integer
+        "/api/articles/9223372036854775808",  # past SQLite's
+        "/?day=9999-12-31",
+        "/api/changes?since=0001-01-01T00:00:00%2B14:00",
+        "/?page=99999999999999999999",
+        "/api/changes?offset=99999999999999999999",
+        "/feeds/articles/99999999999999999999.atom",
+        "/search?q=a%00b",
+        "/api/search?q=a%00b",
+        "/api/changes?outlet=a%00b",
+        "/api/changes?url=http://x.example/a%00b",
+    ],
+)
+def test_values_out_of_range_are_bad_requests_with_the_usual_headers(
+    store: SqlStore, tmp_path: Path, path: str
+) -> None:
+    client = Client(create_app(Settings(data_dir=tmp_path), store=store))
+    answer = client.get(path)
+    assert answer.status_code in (200, 400, 404), (path, answer.status_code)
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" in answer.headers

@@ -197,6 +197,13 @@ def test_a_blank_or_short_token_is_refused_not_ignored(scene: Scene, token: str)
         create_app(replace(scene.settings, web_token=token), store=scene.store)
 
 
+@pytest.mark.parametrize("target", ["http://news.example:99999/", "http://a:b:c/", "http://[::1"])
+def test_a_malformed_watch_target_is_a_form_error_not_a_crash(client: Client, target: str) -> None:
+    response = client.post("/watches", data={"url": target, "csrf": _csrf(client)})
+    assert 400 <= response.status_code < 500
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
 def test_serve_refuses_an_open_bind_without_token(cli: Cli) -> None:
     result = cli("serve", "--host", "0.0.0.0", "--port", "1")
     assert result.code == 2

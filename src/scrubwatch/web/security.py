@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import secrets
 import socket
 from urllib.parse import urlencode, urlsplit
@@ -33,18 +34,48 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
 CSRF_COOKIE = "scrubwatch_csrf"
+log = logging.getLogger(__name__)
+
 TOKEN_COOKIE = "scrubwatch_token"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
-    """Adds the security headers to every response."""
+    """Adds the security headers to every response, error pages included: an exception is
+    answered here (400 for a value out of any range the store can hold, 500 otherwise)
+    rather than by the server's bare error page."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # the last line of defence: see the docstring
+            response = _error_response(request, exc)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+def _error_response(request: Request, exc: Exception) -> Response:
+    if _out_of_range(exc):
+        return PlainTextResponse("a value in the request is out of range", status_code=400)
+    log.error("internal error serving %s", request.url.path, exc_info=exc)
+    return PlainTextResponse("internal error (see the server log)", status_code=500)
+
+
+def _out_of_range(exc: BaseException) -> bool:
+    """Whether the error, or what it wraps, is bad input the store cannot hold: an id past
+    its integer type, a date past year 9999 or before year 1, a NUL byte in a string."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OverflowError) or "NUL (0x00)" in str(current):
+            return True  # psycopg: "... cannot contain NUL (0x00) ...", as ValueError or DataError
+        if type(current).__name__ in ("NumericValueOutOfRange", "DatetimeFieldOverflow"):
+            return True  # psycopg's, without importing it here
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
 
 
 class HostAllowList(BaseHTTPMiddleware):
@@ -166,14 +197,17 @@ def check_target(url: str, *, allow_private: bool) -> None:
     Every address the host name resolves to is checked. The fetch later resolves the name
     again, so a DNS answer that changes in between (rebinding) is not caught here.
     """
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port  # a bad port ("99999", "b:c") raises here
+    except ValueError as exc:
+        raise UsageError(f"not a usable URL: {exc}") from exc
+    if parts.scheme not in ("http", "https") or not host:
         raise UsageError("only http:// and https:// URLs can be watched")
     if allow_private:
         return
-    host = parts.hostname
     try:
-        infos = socket.getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise UsageError(f"cannot resolve {host}: {exc}") from exc
     for info in infos:
