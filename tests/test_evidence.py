@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from articles import BYLINE, PARAGRAPHS, REMOVED_SENTENCE, SCRUBBED, TITLE
 from conftest import Cli
@@ -294,13 +296,15 @@ def test_a_revisit_brings_the_record_holding_its_body(
 
 
 def _key(path: Path) -> Path:
-    """An EC key made the way the README says, with openssl."""
-    subprocess.run(
-        ["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", str(path)],
-        check=True,
-        capture_output=True,
-        timeout=30,
+    """An EC P-256 private key in PEM, as `openssl ecparam -genkey` writes one (the README's
+    way; `test_evidence_timestamp` makes its key with openssl itself)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
     )
+    path.write_bytes(pem)
     return path
 
 
