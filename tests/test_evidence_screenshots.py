@@ -168,3 +168,20 @@ def test_the_web_api_renders_screenshots_too(scene: Scene, tmp_path: Path) -> No
     path.write_bytes(response.content)
     assert verify_bundle(path).ok
     assert len(_screenshot_records(path)) == 2
+
+
+def test_odd_urls_and_endless_pages_render(chromium: Path, outlet: FakeOutlet) -> None:
+    """A host without a path, a non-ASCII path, and a page taller than the height cap: each
+    rendered from its archived bytes, the tall one cut at the cap."""
+    tall = b"<html><body><div style='height:30000px'>top</div>bottom</body></html>"
+    pages = [
+        ArchivedPage(outlet.base_url, 200, "text/html", b"<h1>Home</h1>"),
+        ArchivedPage(f"{outlet.base_url}/news/зангезур", 404, "text/html", b"<h1>Not found</h1>"),
+        ArchivedPage(f"{outlet.base_url}/news/tall", 200, "text/html", tall),
+    ]
+    renderer = Renderer(chromium, timeout_s=20)
+    shots = renderer.render(pages)
+    assert outlet.requests == []
+    heights = [int.from_bytes(png[20:24], "big") for png in shots]  # PNG IHDR height
+    assert heights[0] > 0 and heights[1] > 0
+    assert heights[2] == 20_000

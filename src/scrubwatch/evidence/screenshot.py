@@ -138,7 +138,8 @@ class Renderer:
         try:
             tab = context.new_page()
             tab.set_default_timeout(self.timeout_ms)
-            tab.route("**/*", lambda route: self._answer(route, page))
+            served: list[str] = []
+            tab.route("**/*", lambda route: self._answer(route, page, served))
             tab.goto(page.url, wait_until="load", timeout=self.timeout_ms)
             marked = 0
             if page.mark:
@@ -153,10 +154,18 @@ class Renderer:
         finally:
             context.close()
 
-    def _answer(self, route: Any, page: ArchivedPage) -> None:
-        """Fulfil the page itself from its archived answer; refuse everything else."""
-        url = str(route.request.url).split("#", 1)[0]
-        if url == page.url and route.request.method == "GET":
+    def _answer(self, route: Any, page: ArchivedPage, served: list[str]) -> None:
+        """Fulfil the page itself from its archived answer; refuse everything else.
+
+        The page is the first top-level navigation, whatever the browser made of its URL
+        (a slash added, non-ASCII percent-encoded); later navigations (a script moving to
+        another address) and frames are refused like any other request.
+        """
+        request = route.request
+        url = str(request.url).split("#", 1)[0]
+        top = request.is_navigation_request() and request.frame.parent_frame is None
+        if top and not served and request.method == "GET":
+            served.append(url)
             self.log.served.append(url)
             route.fulfill(
                 status=page.status,
