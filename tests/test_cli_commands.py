@@ -187,3 +187,21 @@ def test_terminal_output_drops_c1_controls_and_bidi_overrides() -> None:
     text = console.export_text(styles=False)
     assert "elpmaxe.live and 31m red" in text
     assert not any(ch in text for ch in "\u202e\u202c\x9b")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--db", "mysql://x/y"), "SQLite and PostgreSQL are supported"),
+        (("--data-dir", "FILE"), "cannot use data directory"),
+    ],
+)
+def test_unusable_stores_are_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a directory")
+    argv = [a.replace("FILE", str(in_the_way)) for a in args]
+    result = Cli(tmp_path / "data", capsys)(*argv, "changes")
+    assert result.code == 1 and message in result.stderr
+    assert result.stderr.strip().count("\n") == 0

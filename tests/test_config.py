@@ -76,3 +76,46 @@ def test_unknown_outlet_override_is_an_error(tmp_path: Path) -> None:
     config.write_text('[outlets."a.example"]\nspeed = 3\n')
     with pytest.raises(ConfigError, match="known keys"):
         load_settings(environ={}, config_file=config)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CONCURRENCY", "0", "concurrency: '0' (must be at least 1)"),
+        ("PER_HOST_CONCURRENCY", "-2", "per_host_concurrency"),
+        ("HORIZON_DAYS", "1e308", "must be at most"),
+        ("READ_TIMEOUT", "nan", "must be a finite number"),
+        ("TOTAL_TIMEOUT", "0", "must be above zero"),
+        ("WEB_PORT", "99999", "port number"),
+        ("USER_AGENT", "scrubwatch\r\nX-Injected: 1", "one line"),
+        ("MAX_REDIRECTS", "-1", "must not be negative"),
+    ],
+)
+def test_values_that_cannot_work_fail_at_start_naming_the_setting(
+    name: str, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_settings(environ={f"SCRUBWATCH_{name}": value})
+
+
+def test_a_config_file_named_in_the_environment_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(environ={"SCRUBWATCH_CONFIG": str(tmp_path / "missing.toml")})
+
+
+def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"contact = \xff\n")
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        load_settings(environ={}, config_file=path)
+
+
+def test_an_unknown_scrubwatch_variable_is_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = load_settings(
+        environ={"SCRUBWATCH_CONCURENCY": "3", "SCRUBWATCH_TEST_POSTGRES": "postgresql://x"}
+    )
+    assert settings.concurrency == Settings().concurrency
+    warned = [r.getMessage() for r in caplog.records]
+    assert warned == ["ignoring SCRUBWATCH_CONCURENCY: there is no setting 'concurency'"]

@@ -6,6 +6,8 @@ This is the only module that reads the environment; everything else receives a `
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +20,8 @@ from platformdirs import user_data_dir
 from scrubwatch.errors import ConfigError
 
 ENV_PREFIX = "SCRUBWATCH_"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,10 +111,13 @@ def load_settings(
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     path = config_file or _default_config_file(env)
+    named = config_file or (
+        Path(env[ENV_PREFIX + "CONFIG"]) if env.get(ENV_PREFIX + "CONFIG") else None
+    )
     if path is not None and path.exists():
         values.update(_read_toml(path))
-    elif config_file is not None:
-        raise ConfigError(f"config file not found: {config_file}")
+    elif named is not None:  # named by --config or SCRUBWATCH_CONFIG: it must be there
+        raise ConfigError(f"config file not found: {named}")
     values.update(_from_env(env))
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     return _coerce(values)
@@ -127,8 +134,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+
+
+# SCRUBWATCH_* variables that are not settings: the config file's path, and the test and
+# benchmark knobs (SCRUBWATCH_TEST_POSTGRES, SCRUBWATCH_BENCH_DATA, ...).
+_NOT_SETTINGS = ("CONFIG", "TEST_", "BENCH_")
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
@@ -139,6 +151,8 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             name = key[len(ENV_PREFIX) :].lower()
             if name in known:
                 out[name] = value
+            elif not key[len(ENV_PREFIX) :].startswith(_NOT_SETTINGS):
+                log.warning("ignoring %s: there is no setting %r", key, name)
     return out
 
 
@@ -155,7 +169,67 @@ def _coerce(values: Mapping[str, Any]) -> Settings:
             changes[name] = _convert(raw, current, name)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"bad value for {name}: {raw!r} ({exc})") from exc
-    return replace(defaults, **changes)
+    settings = replace(defaults, **changes)
+    for name in changes:
+        problem = _out_of_range(name, getattr(settings, name))
+        if problem:
+            raise ConfigError(f"bad value for {name}: {values[name]!r} ({problem})")
+    return settings
+
+
+# Limits every value must keep, so that a typo fails at start with its name instead of
+# hanging a pass (concurrency 0), overflowing time arithmetic (1e308 days) or breaking the
+# HTTP requests (a newline in the user agent).
+_AT_LEAST_ONE = {
+    "concurrency",
+    "per_host_concurrency",
+    "max_body_bytes",
+    "max_new_articles_per_source",
+    "discovery_max_bytes",
+    "gone_after_failures",
+    "alert_max_attempts",
+}
+_ABOVE_ZERO = {
+    "connect_timeout",
+    "read_timeout",
+    "total_timeout",
+    "discovery_seconds",
+    "discover_interval_minutes",
+    "horizon_days",
+    "worker_stalled_seconds",
+    "alert_timeout",
+    "wave_window_hours",
+}
+_MAX_NUMBER = 10_000_000.0  # seconds, minutes, hours or days: more is a typo
+_ONE_LINE = {"user_agent", "contact", "base_url", "web_token", "web_host", "db"}
+
+
+def _out_of_range(name: str, value: Any) -> str | None:
+    """Why a converted value cannot be used, or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if name == "web_port" and not 1 <= value <= 65535:
+            return "must be a port number, 1 to 65535"
+        if value > _MAX_NUMBER and name not in ("max_body_bytes", "discovery_max_bytes"):
+            return f"must be at most {_MAX_NUMBER:g}"
+        if name in _AT_LEAST_ONE and value < 1:
+            return "must be at least 1"
+        if name in _ABOVE_ZERO and value <= 0:
+            return "must be above zero"
+        if value < 0:
+            return "must not be negative"
+    if name in _ONE_LINE and isinstance(value, str) and any(ord(c) < 32 for c in value):
+        return "must be one line without control characters"
+    if name == "outlets":
+        for host, policy in value.items():
+            if not all(math.isfinite(v) and 0 <= v <= _MAX_NUMBER for v in _numbers(policy)):
+                return f"outlet {host}: values must be finite numbers from 0 to {_MAX_NUMBER:g}"
+    return None
+
+
+def _numbers(policy: OutletPolicy) -> list[float]:
+    return [v for v in (getattr(policy, f.name) for f in fields(policy)) if v is not None]
 
 
 def _outlet_policies(raw: Any) -> dict[str, OutletPolicy]:

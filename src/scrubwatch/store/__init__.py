@@ -4,6 +4,7 @@ WARC archive of raw responses beside it."""
 from __future__ import annotations
 
 from scrubwatch.config import Settings
+from scrubwatch.errors import StoreUnavailable
 from scrubwatch.store.interface import CheckRecord, StaleCheck, Store, StoredBody
 from scrubwatch.store.sql import SqlStore
 
@@ -11,7 +12,10 @@ from scrubwatch.store.sql import SqlStore
 def open_store(settings: Settings) -> SqlStore:
     """Open (and migrate) the database the settings point at."""
     if settings.db is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file in the way, a read-only disk, no permission
+            raise StoreUnavailable(f"cannot use data directory {settings.data_dir}: {exc}") from exc
     return SqlStore.open(settings.database_url)
 
 

@@ -70,6 +70,10 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
         try:
             engine = create_db_engine(url)
             migrate(engine)
+        except ImportError as exc:  # a dialect whose driver is not installed (mysql://...)
+            raise StorageError(
+                f"cannot open database {url}: SQLite and PostgreSQL are supported ({exc})"
+            ) from exc
         except SQLAlchemyError as exc:
             raise storage_error(exc, f"cannot open database {url}") from exc
         return cls(engine)
