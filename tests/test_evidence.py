@@ -108,6 +108,11 @@ def test_edit_bundle_verifies_and_holds_the_archived_records(
 
 def test_py_wacz_validator_accepts_the_bundle(cli: Cli, scene: Scene, tmp_path: Path) -> None:
     path = _bundle(cli, scene, scene.scrubbed_url, tmp_path / "scrub.wacz")
+    assert _py_wacz_validates(path)
+
+
+def _py_wacz_validates(path: Path) -> bool:
+    """py-wacz's validator (in its own process: it imports much and warns a lot)."""
     validated = subprocess.run(
         [sys.executable, "-m", "wacz", "validate", "-f", str(path)],
         capture_output=True,
@@ -115,8 +120,9 @@ def test_py_wacz_validator_accepts_the_bundle(cli: Cli, scene: Scene, tmp_path: 
         timeout=120,
         check=False,
     )
-    assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert "the passed WACZ is valid" in validated.stdout
+    ok = validated.returncode == 0 and "the passed WACZ is valid" in validated.stdout
+    assert ok, validated.stdout + validated.stderr
+    return ok
 
 
 def test_deletion_bundle_holds_the_404(cli: Cli, scene: Scene, tmp_path: Path) -> None:
@@ -249,6 +255,7 @@ def test_evidence_on_each_database(cli_on_each_db: Cli, outlet: FakeOutlet, tmp_
     assert made.code == 0, made.stderr
     verified = cli("verify", str(target))
     assert verified.code == 0, verified.stdout
+    assert _py_wacz_validates(target)
 
 
 def test_a_missing_browser_is_a_clear_error(cli: Cli, scene: Scene, tmp_path: Path) -> None:
@@ -389,3 +396,23 @@ def test_the_report_names_the_signing_key(cli: Cli, scene: Scene, tmp_path: Path
     named = re.search(r"by key (sha256:[0-9a-f]{64})", verified)
     assert named is not None, verified
     assert named.group(1) in target.with_suffix(".html").read_text()
+
+
+def test_a_redirect_deletion_bundle_holds_where_it_went(
+    outlet: FakeOutlet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli = Cli(tmp_path / "data", capsys)
+    url = outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
+    assert cli("watch", url).code == 0
+    assert cli("check", "--all").code == 0
+    outlet.redirect("aliyev-beijing", outlet.base_url + "/")
+    assert cli("check", "--all").code == 0
+    changes = cli("changes", "--json").json()
+    assert [(c["kind"], c["deletion"]) for c in changes] == [("deleted", "redirect")]
+    target = tmp_path / "redirect.wacz"
+    made = cli("evidence", str(changes[0]["id"]), "-o", str(target), "--no-screenshots")
+    assert made.code == 0, made.stderr
+    assert cli("verify", str(target)).code == 0
+    before, after = json.loads(members(target)["evidence/evidence.json"])["captures"]
+    assert before["final_url"] == url
+    assert after["url"] == url and after["final_url"] == outlet.base_url + "/"
