@@ -185,3 +185,23 @@ def test_odd_urls_and_endless_pages_render(chromium: Path, outlet: FakeOutlet) -
     heights = [int.from_bytes(png[20:24], "big") for png in shots]  # PNG IHDR height
     assert heights[0] > 0 and heights[1] > 0
     assert heights[2] == 20_000
+
+
+def test_a_capture_screenshot_on_demand_is_rendered_once(scene: Scene) -> None:
+    """The article page links each archived capture's picture; the first request renders it
+    from the archive, later ones read the kept file."""
+    article = scene.store.article(scene.scrubbed_url)
+    assert article is not None and article.id is not None
+    capture = next(c for c in scene.store.captures(article.id) if c.warc is not None)
+    client = Client(create_app(scene.settings, store=scene.store))
+    page = client.get(f"/articles/{article.id}").text
+    assert f"/api/captures/{capture.id}/screenshot.png" in page
+    before = len(scene.outlet.requests)
+    first = client.get(f"/api/captures/{capture.id}/screenshot.png")
+    assert first.status_code == 200 and first.headers["content-type"] == "image/png"
+    assert first.content.startswith(b"\x89PNG")
+    kept = scene.settings.data_dir / "screenshots" / f"capture-{capture.id}.png"
+    assert kept.read_bytes() == first.content
+    assert client.get(f"/api/captures/{capture.id}/screenshot.png").content == first.content
+    assert len(scene.outlet.requests) == before
+    assert client.get("/api/captures/99999/screenshot.png").status_code == 404

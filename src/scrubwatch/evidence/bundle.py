@@ -38,6 +38,7 @@ from scrubwatch.evidence.report import render_report
 from scrubwatch.evidence.screenshot import ArchivedPage, Renderer
 from scrubwatch.evidence.select import Proof, Selection
 from scrubwatch.evidence.signing import fingerprint, signer_for
+from scrubwatch.evidence.snapshots import archived_page
 from scrubwatch.evidence.wacz import PackageInfo, iso_z, pages_jsonl, write_wacz
 from scrubwatch.serialize import change_to_json
 
@@ -137,23 +138,14 @@ def pages_to_render(selection: Selection) -> list[ArchivedPage]:
     diff = selection.change.diff if selection.change is not None else None
     pages = []
     for proof in selection.proofs:
-        mark: tuple[str, ...] = ()
-        colour = "#d00000"
         if diff is not None and proof.role == "before":
-            mark = diff.sentences_removed + tuple(p.before for p in diff.sentences_changed)
+            removed = diff.sentences_removed + tuple(p.before for p in diff.sentences_changed)
+            pages.append(archived_page(proof, removed, "#d00000"))
         elif diff is not None and proof.role == "after":
-            mark = diff.sentences_added + tuple(p.after or "" for p in diff.sentences_changed)
-            colour = "#008000"
-        pages.append(
-            ArchivedPage(
-                url=proof.info.url,
-                status=proof.info.status or 200,
-                content_type=proof.info.content_type,
-                body=proof.body,
-                mark=mark,
-                mark_colour=colour,
-            )
-        )
+            added = diff.sentences_added + tuple(p.after or "" for p in diff.sentences_changed)
+            pages.append(archived_page(proof, added, "#008000"))
+        else:
+            pages.append(archived_page(proof))
     return pages
 
 

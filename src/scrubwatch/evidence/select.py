@@ -65,7 +65,7 @@ def change_selection(store: SqlStore, archive: WarcArchive, change_id: int) -> S
         raise EvidenceError(f"change {change_id} has no archived capture from before it")
     versions = {v.number: v for v in store.versions(article.id)}
     proofs = tuple(
-        _proof(store, archive, role, capture, versions)
+        proof_of(store, archive, role, capture, versions)
         for role, capture in (("before", before), ("after", after))
     )
     return Selection(change.url, proofs, change, tuple(versions.values()))
@@ -81,7 +81,7 @@ def article_selection(store: SqlStore, archive: WarcArchive, url: str) -> Select
     if not archived:
         raise EvidenceError(f"{url} has no archived capture yet")
     archived.sort(key=lambda c: (c.fetched_at, c.id or 0))
-    proofs = tuple(_proof(store, archive, "capture", c, versions) for c in archived)
+    proofs = tuple(proof_of(store, archive, "capture", c, versions) for c in archived)
     return Selection(article.url, proofs, None, tuple(versions.values()))
 
 
@@ -109,13 +109,14 @@ def _last_before(
     return found[-1] if found else None
 
 
-def _proof(
+def proof_of(
     store: SqlStore,
     archive: WarcArchive,
     role: str,
     capture: Capture,
     versions: dict[int, Version],
 ) -> Proof:
+    """One archived capture's record (and a revisit's original), read from the archive."""
     assert capture.warc is not None
     try:
         record = archive.raw(capture.warc)

@@ -1,4 +1,5 @@
-"""`GET /api/changes/{id}/evidence`: the same WACZ bundle `scrubwatch evidence` writes.
+"""`GET /api/changes/{id}/evidence`: the same WACZ bundle `scrubwatch evidence` writes;
+`GET /api/captures/{id}/screenshot.png`: one capture's picture, rendered from the archive.
 
 Built on demand into a temporary directory and streamed as a download; the directory goes
 when the response is sent. Screenshots need Chromium: without it the answer is a 503 that
@@ -14,11 +15,12 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from scrubwatch.errors import EvidenceError, UsageError
 from scrubwatch.evidence import Renderer, build_bundle, change_selection, find_chromium
+from scrubwatch.evidence.snapshots import capture_screenshot
 from scrubwatch.store.warc import WarcArchive
 from scrubwatch.web.deps import web_of
 
@@ -54,3 +56,24 @@ def api_change_evidence(request: Request, change_id: int, screenshots: bool = Tr
         filename=target.name,
         background=BackgroundTask(shutil.rmtree, workdir, ignore_errors=True),
     )
+
+
+@router.get(
+    "/captures/{capture_id}/screenshot.png",
+    summary="A full-page picture of one capture, rendered from its archived response",
+    response_class=Response,
+)
+def api_capture_screenshot(request: Request, capture_id: int) -> Response:
+    web = web_of(request)
+    archive = WarcArchive(web.settings.archive_dir)
+    cache = web.settings.data_dir / "screenshots"
+    try:
+        png = capture_screenshot(
+            web.store, archive, capture_id, lambda: Renderer(find_chromium()), cache
+        )
+    except UsageError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except EvidenceError as exc:
+        raise HTTPException(503, str(exc)) from exc
+    # Archived bytes never change, so neither does their picture.
+    return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=86400"})
