@@ -129,20 +129,28 @@ def test_run_stops_cleanly_on_sigterm(tmp_path: Path, outlet: FakeOutlet) -> Non
     assert "Stopped cleanly." in out
 
 
-def test_run_display_shows_changes_and_escapes_page_text() -> None:
-    console = Console(record=True, width=100, force_terminal=True)
-    now = datetime(2025, 4, 21, 14, 5, tzinfo=UTC)
-    display = RunDisplay(console, now)
-    change = Change(
+NOW = datetime(2025, 4, 21, 14, 5, tzinfo=UTC)
+
+
+def _edit(summary: str) -> Change:
+    """An edit whose summary carries text an outlet wrote."""
+    return Change(
         url="http://outlet.example/news/x",
         outlet="outlet.example",
-        detected_at=now,
+        detected_at=NOW,
         kind=ChangeKind.EDITED,
         from_version=1,
         to_version=2,
-        summary="quote by [bold]Liu Jianchao[/bold] removed \x1b[31m",
+        summary=summary,
         severity=Severity.SUBSTANTIVE,
     )
+
+
+def test_run_display_shows_changes_and_escapes_page_text() -> None:
+    console = Console(record=True, width=100, force_terminal=True)
+    now = NOW
+    display = RunDisplay(console, now)
+    change = _edit("quote by [bold]Liu Jianchao[/bold] removed \x1b[31m")
     capture = Capture(
         article_id=1, fetched_at=now, url=change.url, outcome=CaptureOutcome.NEW_VERSION
     )
@@ -171,17 +179,7 @@ def test_a_limit_beyond_any_store_is_bad_usage(cli: Cli) -> None:
 def test_terminal_output_drops_c1_controls_and_bidi_overrides() -> None:
     from scrubwatch.cli.render import render_change
 
-    now = datetime(2025, 4, 21, 14, 5, tzinfo=UTC)
-    change = Change(
-        url="http://outlet.example/news/x",
-        outlet="outlet.example",
-        detected_at=now,
-        kind=ChangeKind.EDITED,
-        from_version=1,
-        to_version=2,
-        summary="no longer mentions \u202eelpmaxe.live\u202c and \x9b31m red",
-        severity=Severity.SUBSTANTIVE,
-    )
+    change = _edit("no longer mentions \u202eelpmaxe.live\u202c and \x9b31m red")
     console = Console(record=True, width=100)
     console.print(render_change(change))
     text = console.export_text(styles=False)
