@@ -57,3 +57,19 @@ def test_every_change_links_to_its_evidence(client: Client, scene: Scene) -> Non
     linked = set(re.findall(r'href="[^"]*/api/changes/(\d+)/evidence"', page))
     assert linked == {str(c.id) for c in scene.store.changes()}
     assert "Download evidence (WACZ)" in page
+
+
+def test_the_article_page_shows_every_version_text_escaped(client: Client, scene: Scene) -> None:
+    """A deleted article still shows its last text; hostile text stays text."""
+    for url in (scene.deleted_url, scene.hostile_url):
+        article = scene.store.article(url)
+        assert article is not None and article.id is not None
+        page = client.get(f"/articles/{article.id}").text
+        for version in scene.store.versions(article.id):
+            assert f"Version {version.number}, first seen" in page
+    assert "<script>window.__pwned" not in page and "&lt;script&gt;" in page
+    deleted = scene.store.article(scene.deleted_url)
+    assert deleted is not None and deleted.id is not None
+    shown = client.get(f"/articles/{deleted.id}").text
+    last = scene.store.versions(deleted.id)[-1]
+    assert all(p.replace("'", "&#39;") in shown for p in last.document.paragraphs)
