@@ -215,6 +215,9 @@ class Change:
     capture_id: int | None = None
     id: int | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # When the last good capture before this one was taken: it still showed the old text
+    # (or the page before it went), so with `detected_at` it brackets when the change came.
+    last_seen_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

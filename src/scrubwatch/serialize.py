@@ -7,7 +7,7 @@ may be added.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from scrubwatch.model import Change, Diff, Document, Severity, TextPair, Version
@@ -86,6 +86,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "numbers_changed": [pair_to_dict(p) for p in diff.numbers_changed] if diff else [],
         "redirect_to": change.redirect_to,
         "summary": change.summary,
+        "last_seen_before": iso(change.last_seen_before) if change.last_seen_before else None,
     }
     for key, value in change.extra.items():  # extra facts may add fields, never replace them
         data.setdefault(key, value)
@@ -124,6 +125,17 @@ def version_to_json(version: Version) -> dict[str, Any]:
         "paragraphs": list(doc.paragraphs),
         "fingerprint": version.fingerprint,
     }
+
+
+def window_text(change: Change) -> str | None:
+    """When the change happened, as far as captures tell: "between 2026-12-02 14:02 and
+    14:17 UTC" (the date again only when the day differs); None when nothing came before."""
+    start, end = change.last_seen_before, change.detected_at
+    if start is None:
+        return None
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    until = f"{end:%H:%M}" if start.date() == end.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"between {start:%Y-%m-%d %H:%M} and {until} UTC"
 
 
 def iso(moment: datetime) -> str:

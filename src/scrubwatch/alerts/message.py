@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from scrubwatch.model import Change, ChangeKind, DeletionKind, Severity
-from scrubwatch.serialize import iso
+from scrubwatch.serialize import iso, window_text
 from scrubwatch.waves import WaveRecord
 
 MAX_ITEMS = 5
@@ -125,6 +125,9 @@ def _lines(
         f"Article: {change.url}",
         f"Detected: {iso(change.detected_at)}",
     ]
+    window = window_text(change)
+    if window:
+        lines.append(f"When: {window}")
     if change.summary:
         lines.append(f"What changed: {_cut(change.summary)}")
     if change.kind == ChangeKind.DELETED and change.deletion is not None:

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scrubwatch.model import Change, ChangeKind, Diff, Version
+from scrubwatch.serialize import window_text
 
 KIND_STYLE = {ChangeKind.EDITED: "yellow", ChangeKind.DELETED: "red", ChangeKind.RESTORED: "green"}
 
@@ -51,6 +52,9 @@ def change_heading(change: Change) -> Text:
 def render_change(change: Change, *, details: bool = True) -> RenderableType:
     """A change: heading, summary line, and (optionally) what was removed and added."""
     parts: list[RenderableType] = [change_heading(change), Text("  " + safe(change.summary))]
+    window = window_text(change)
+    if window:
+        parts.append(Text(f"  {window}", style="dim"))
     if change.redirect_to:
         parts.append(Text(f"  now redirects to {safe(change.redirect_to)}", style="dim"))
     if details and change.diff is not None:

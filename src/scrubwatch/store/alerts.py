@@ -40,7 +40,7 @@ from scrubwatch.store.alert_schema import (
     alert_deliveries,
     alert_rules,
 )
-from scrubwatch.store.rows import change_from_row, insert_ignore
+from scrubwatch.store.rows import change_from_row, insert_ignore, last_seen_before
 from scrubwatch.store.waves import wave_of_change
 
 
@@ -328,6 +328,7 @@ def _candidate_query() -> Any:
             t.versions.c.title.label("version_title"),
             t.versions.c.language.label("version_language"),
             t.versions.c.paragraphs.label("version_paragraphs"),
+            last_seen_before(),
         )
         .join(t.articles, t.changes.c.article_id == t.articles.c.id)
         .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)

@@ -21,7 +21,12 @@ from scrubwatch.model import (
     Severity,
 )
 from scrubwatch.store import schema as t
-from scrubwatch.store.rows import article_from_row, article_query, change_from_row
+from scrubwatch.store.rows import (
+    article_from_row,
+    article_query,
+    change_from_row,
+    last_seen_before,
+)
 from scrubwatch.store.search import SearchReads
 
 
@@ -86,7 +91,7 @@ class StoreReads(SearchReads):
     ) -> list[Change]:
         """Changes matching `filters`, newest first, one page."""
         query = (
-            select(t.changes, t.articles.c.url, t.outlets.c.host)
+            select(t.changes, t.articles.c.url, t.outlets.c.host, last_seen_before())
             .join(t.articles, t.changes.c.article_id == t.articles.c.id)
             .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
             .where(*_change_conditions(filters))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, insert, select
+from sqlalchemy import Connection, Row, Table, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -192,6 +192,22 @@ def version_from_row(row: Row[Any]) -> Version:
     )
 
 
+def last_seen_before() -> Any:
+    """A column for change queries: the time of the article's last good capture before the
+    change was detected (failed and blocked looks saw nothing, so they do not count)."""
+    c = t.captures.c
+    return (
+        select(func.max(c.fetched_at))
+        .where(
+            c.article_id == t.changes.c.article_id,
+            c.fetched_at < t.changes.c.detected_at,
+            c.outcome.not_in((CaptureOutcome.FAILED.value, CaptureOutcome.BLOCKED.value)),
+        )
+        .scalar_subquery()
+        .label("last_seen_before")
+    )
+
+
 def change_from_row(row: Row[Any]) -> Change:
     return Change(
         url=row.url,
@@ -208,6 +224,8 @@ def change_from_row(row: Row[Any]) -> Change:
         redirect_to=row.redirect_to,
         capture_id=row.capture_id,
         id=row.id,
+        # Only queries that ask for it (with `last_seen_before()`) carry the column.
+        last_seen_before=row._mapping.get("last_seen_before"),
     )
 
 

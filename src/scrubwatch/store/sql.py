@@ -50,6 +50,7 @@ from scrubwatch.store.rows import (
     insert_capture,
     insert_change,
     insert_version,
+    last_seen_before,
     outlet_from_row,
     version_from_row,
 )
@@ -363,7 +364,7 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
     ) -> list[Change]:
         """Changes, newest first."""
         query = (
-            select(t.changes, t.articles.c.url, t.outlets.c.host)
+            select(t.changes, t.articles.c.url, t.outlets.c.host, last_seen_before())
             .join(t.articles, t.changes.c.article_id == t.articles.c.id)
             .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
             .order_by(t.changes.c.detected_at.desc(), t.changes.c.id.desc())

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
+from scrubwatch.serialize import window_text
 from scrubwatch.store import SqlStore, open_store
 from scrubwatch.web import alerts, api, evidence, feeds, pages, waves
 from scrubwatch.web.deps import Web
@@ -90,6 +91,7 @@ def _templates() -> Jinja2Templates:
     )
     env.filters["when"] = _when
     env.filters["q"] = lambda value: quote(str(value), safe="")
+    env.filters["window"] = window_text
     return Jinja2Templates(env=env)
 
 
