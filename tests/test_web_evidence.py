@@ -73,3 +73,10 @@ def test_the_article_page_shows_every_version_text_escaped(client: Client, scene
     shown = client.get(f"/articles/{deleted.id}").text
     last = scene.store.versions(deleted.id)[-1]
     assert all(p.replace("'", "&#39;") in shown for p in last.document.paragraphs)
+
+
+def test_the_changes_page_names_what_was_deleted(client: Client, scene: Scene) -> None:
+    """A deletion lists the title of the article that went (its last version)."""
+    page = client.get("/").text
+    assert '<p class="headline">Baku port handles record cargo volume</p>' in page
+    assert "&lt;script&gt;" in page and "<script>window.__pwned" not in page

@@ -102,6 +102,27 @@ class StoreReads(SearchReads):
         with self.reader.connect() as conn:
             return [change_from_row(r) for r in conn.execute(query)]
 
+    def change_titles(self, change_ids: list[int]) -> dict[int, str | None]:
+        """The headline each change is about: for a deletion the title of what was deleted
+        (its last version), otherwise of the version it led to."""
+        if not change_ids:
+            return {}
+        c = t.changes.c
+        shown = case(
+            (c.kind == ChangeKind.DELETED.value, c.from_version),
+            else_=func.coalesce(c.to_version, c.from_version),
+        )
+        query = (
+            select(c.id, t.versions.c.title)
+            .outerjoin(
+                t.versions,
+                (t.versions.c.article_id == c.article_id) & (t.versions.c.number == shown),
+            )
+            .where(c.id.in_(change_ids))
+        )
+        with self.reader.connect() as conn:
+            return {row.id: row.title for row in conn.execute(query)}
+
     def article_page(
         self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[ArticleSummary]:

@@ -78,6 +78,7 @@ def changes_page(
     found = web.store.change_page(filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     context = {
         "changes": found[:PAGE_SIZE],
+        "headlines": web.store.change_titles([c.id for c in found if c.id is not None]),
         "title_of": change_title,
         "outlets": [o.host for o in web.store.outlets()],
         "filters": {
