@@ -33,7 +33,8 @@ def evidence(
         int | None, typer.Argument(help="The change's id (see `changes --json`).")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The WACZ to write (default: ./).")
+        Path | None,
+        typer.Option("-o", "--output", help="The WACZ (default: scrubwatch-change-ID.wacz)."),
     ] = None,
     article: Annotated[
         str | None, typer.Option("--article", help="Every capture of this article instead.")
