@@ -16,6 +16,7 @@ PURE = [
     "compare",
     "deletion",
     "interstitial",
+    "wall_phrases",
     "hosts",
     "schedule",
     "serialize",

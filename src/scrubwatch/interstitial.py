@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scrubwatch import wall_phrases as words
 from scrubwatch.extract.charset import decode_html
 from scrubwatch.model import Document
 from scrubwatch.text import fold, split_sentences
@@ -64,230 +65,6 @@ _TEASER_SENTENCE_CHARS = 40
 # Visible text read from a page: walls say what they are near the top.
 _READ_CHARS = 20_000
 
-# Markers only challenge pages carry (searched in the lowercased markup). Cloudflare's
-# "challenge-platform" alone is not one: its bot detection script sits on ordinary pages;
-# its challenge pages load "challenge-platform/h/..." and set `_cf_chl_opt`.
-_CHALLENGE_MARKERS = (
-    "cf_chl_",
-    "cf-challenge",
-    "cf-browser-verification",
-    "challenge-platform/h/",
-    ".well-known/ddos-guard/",
-    "check.ddos-guard.net",
-    "sucuri_cloudproxy_js",
-    "captcha-delivery.com",
-    'id="px-captcha"',
-    "errors.edgesuite.net",
-    "/showcaptcha?",
-)
-# Consent pages of the big platforms outlets send readers through.
-_CONSENT_MARKERS = (
-    "consent.google.com/save",
-    "consent.youtube.com/save",
-    "consent.yahoo.com/v2/",
-    "guce.yahoo.com/consent",
-)
-
-_BOT_PHRASES: tuple[str, ...] = (
-    "checking your browser",
-    "checking if the site connection is secure",
-    "verifying you are human",
-    "verify you are human",
-    "verify that you are human",
-    "needs to review the security of your connection",
-    "enable javascript and cookies to continue",
-    "please complete the security check",
-    "sorry, you have been blocked",
-    "used cloudflare to restrict access",
-    "ddos protection by ddos-guard",
-    "incapsula incident id",
-    "to confirm you are a human",
-    "confirm you are not a robot",
-    "unusual traffic from your computer network",
-    "проверка браузера",
-    "проверяем ваш браузер",
-    "проверка вашего браузера",
-    "подтвердите, что вы не робот",
-    "подтвердите, что вы человек",
-    "подтвердите, что запросы отправляли вы, а не робот",
-    "überprüfen ihres browsers",
-    "überprüfung ihres browsers",
-    "bestätigen sie, dass sie ein mensch sind",
-    "bestätigen sie, dass sie kein roboter sind",
-    "aktivieren sie javascript und cookies, um fortzufahren",
-    "vérification de votre navigateur",
-    "vérifiez que vous êtes un humain",
-    "vérification que vous êtes un humain",
-    "confirmez que vous n'êtes pas un robot",
-    "activez javascript et les cookies pour continuer",
-    "tarayıcınız kontrol ediliyor",
-    "tarayıcınızı kontrol ediyoruz",
-    "robot olmadığınızı doğrulayın",
-    "insan olduğunuzu doğrulayın",
-    "bağlantınızın güvenliğini gözden geçirmesi gerekiyor",
-    "brauzeriniz yoxlanılır",
-    "brauzerinizi yoxlayırıq",
-    "robot olmadığınızı təsdiq edin",
-    "insan olduğunuzu təsdiq edin",
-    "davam etmək üçün javascript və kukiləri aktivləşdirin",
-)
-_BOT_TITLES: tuple[str, ...] = (
-    "just a moment",
-    "one moment, please",
-    "attention required",
-    "security check",
-    "human verification",
-    "are you a robot",
-    "robot check",
-    "captcha",
-    "ddos-guard",
-    "einen moment bitte",
-    "nur einen moment",
-    "un instant",
-    "один момент",
-    "вы не робот",
-    "bir dakika lütfen",
-    "bir dəqiqə",
-)
-# Notices of pages that need scripts to show anything: weak, a news page may carry one for
-# its comments or videos. Only on a page that has nothing else.
-_SCRIPT_NOTICES: tuple[str, ...] = (
-    "enable javascript",
-    "javascript is required",
-    "javascript must be enabled",
-    "turn on javascript",
-    "aktivieren sie javascript",
-    "javascript aktivieren",
-    "activez javascript",
-    "activer javascript",
-    "включите javascript",
-    "javascript'i etkinleştirin",
-    "javascript-i aktivləşdirin",
-)
-
-# Openings of consent walls; trusted only in a title or heading, next to cookie words.
-_CONSENT_PHRASES: tuple[str, ...] = (
-    "before you continue",
-    "bevor sie zu google weitergehen",
-    "bevor sie weiterlesen",
-    "bevor sie fortfahren",
-    "zustimmung erforderlich",
-    "lesen sie mit werbung",
-    "mit werbung weiterlesen",
-    "avant d'accéder à",
-    "avant de continuer",
-    "прежде чем перейти к",
-    "прежде чем продолжить",
-    "devam etmeden önce",
-    "devam etmek için çerezleri kabul edin",
-    "davam etməzdən əvvəl",
-    "davam etmək üçün",
-)
-# Stems of the words consent walls are about.
-_CONSENT_WORDS: tuple[str, ...] = (
-    "cookie",
-    "consent",
-    "privacy",
-    "zustimmung",
-    "einwilligung",
-    "datenschutz",
-    "consentement",
-    "confidentialité",
-    "куки",
-    "cookie-файл",
-    "согласи",
-    "конфиденциальн",
-    "çerez",
-    "gizlilik",
-    "kuki",
-    "razılıq",
-    "məxfilik",
-)
-
-_LOGIN_PHRASES: tuple[str, ...] = (
-    "sign in to continue",
-    "log in to continue",
-    "sign in to read",
-    "log in to read",
-    "please sign in to",
-    "please log in to",
-    "you must be logged in",
-    "you need to be logged in",
-    "войдите, чтобы продолжить",
-    "войдите, чтобы читать",
-    "войдите, чтобы прочитать",
-    "авторизуйтесь, чтобы",
-    "melden sie sich an, um weiterzulesen",
-    "bitte melden sie sich an",
-    "anmelden und weiterlesen",
-    "connectez-vous pour continuer",
-    "connectez-vous pour lire",
-    "identifiez-vous pour continuer",
-    "devam etmek için giriş yapın",
-    "okumaya devam etmek için giriş yapın",
-    "devam etmek için oturum açın",
-    "davam etmək üçün daxil olun",
-    "davam etmək üçün hesabınıza daxil olun",
-    "oxumaq üçün daxil olun",
-)
-_LOGIN_TITLES: tuple[str, ...] = (
-    "sign in",
-    "log in",
-    "login",
-    "вход",
-    "войти",
-    "авторизация",
-    "anmelden",
-    "anmeldung",
-    "connexion",
-    "se connecter",
-    "giriş",
-    "giriş yap",
-    "oturum aç",
-    "daxil ol",
-)
-
-_PAYWALL_PHRASES: tuple[str, ...] = (
-    "subscribe to continue reading",
-    "subscribe to keep reading",
-    "subscribe to read the full",
-    "subscribe to read more",
-    "to continue reading, subscribe",
-    "to read the full article, subscribe",
-    "this article is for subscribers only",
-    "this article is available to subscribers only",
-    "continue reading with a subscription",
-    "unlock this article",
-    "jetzt abonnieren und weiterlesen",
-    "weiterlesen mit",
-    "dieser artikel ist nur für abonnenten",
-    "dieser artikel ist exklusiv für abonnenten",
-    "abonnez-vous pour lire la suite",
-    "la suite est réservée aux abonnés",
-    "cet article est réservé aux abonnés",
-    "de cet article à lire",
-    "продолжение доступно только подписчикам",
-    "материал доступен только по подписке",
-    "оформите подписку, чтобы прочитать",
-    "оформите подписку, чтобы продолжить",
-    "чтобы читать дальше, оформите подписку",
-    "devamını okumak için abone olun",
-    "okumaya devam etmek için abone olun",
-    "bu içerik abonelere özeldir",
-    "bu içerik abonelerimize özeldir",
-    "davamını oxumaq üçün abunə olun",
-    "bu məqalə yalnız abunəçilər üçündür",
-    "məqalənin davamı abunəçilər üçündür",
-)
-_PAYWALL_TITLES: tuple[str, ...] = (
-    "subscribe",
-    "subscription",
-    "abonnement",
-    "abonnieren",
-    "подписка",
-    "abonelik",
-)
-
 # Title segments: "Sign in | The Ledger" is the title "sign in" of a site.
 _TITLE_SEPARATORS = re.compile(r"\s[|·•»–—-]\s|\|")
 _NOT_WORD = re.compile(r"\W+")
@@ -303,15 +80,17 @@ def _keys(phrases: Iterable[str]) -> tuple[str, ...]:
     return tuple(_key(p) for p in phrases)
 
 
-_BOT_PHRASES = _keys(_BOT_PHRASES)
-_BOT_TITLES = _keys(_BOT_TITLES)
-_SCRIPT_NOTICES = _keys(_SCRIPT_NOTICES)
-_CONSENT_PHRASES = _keys(_CONSENT_PHRASES)
-_CONSENT_WORDS = tuple(_key(w).strip() for w in _CONSENT_WORDS)  # stems: not whole words
-_LOGIN_PHRASES = _keys(_LOGIN_PHRASES)
-_LOGIN_TITLES = _keys(_LOGIN_TITLES)
-_PAYWALL_PHRASES = _keys(_PAYWALL_PHRASES)
-_PAYWALL_TITLES = _keys(_PAYWALL_TITLES)
+_CHALLENGE_MARKERS = words.CHALLENGE_MARKERS
+_CONSENT_MARKERS = words.CONSENT_MARKERS
+_BOT_PHRASES = _keys(words.BOT_PHRASES)
+_BOT_TITLES = _keys(words.BOT_TITLES)
+_SCRIPT_NOTICES = _keys(words.SCRIPT_NOTICES)
+_CONSENT_PHRASES = _keys(words.CONSENT_PHRASES)
+_CONSENT_WORDS = tuple(_key(w).strip() for w in words.CONSENT_WORDS)  # stems: not whole words
+_LOGIN_PHRASES = _keys(words.LOGIN_PHRASES)
+_LOGIN_TITLES = _keys(words.LOGIN_TITLES)
+_PAYWALL_PHRASES = _keys(words.PAYWALL_PHRASES)
+_PAYWALL_TITLES = _keys(words.PAYWALL_TITLES)
 
 
 @dataclass(frozen=True, slots=True)
