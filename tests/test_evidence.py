@@ -30,6 +30,7 @@ from evidence_support import (
     rewrite,
 )
 from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.evidence.records import read_records
 from scrubwatch.model import Change, ChangeKind
 from scrubwatch.store.warc import WarcArchive
 from web_support import Scene, build_scene
@@ -94,7 +95,13 @@ def test_edit_bundle_verifies_and_holds_the_archived_records(
         assert archive.raw(capture.warc) in files["archive/captures.warc.gz"]
         assert entry["body_sha256"] == capture.body_sha256
         assert entry["record_id"] in files["indexes/index.cdx"].decode()
-    assert "no WARC request records" in meta["request_records"]
+    # Each capture's request, as sent, right after its response: WARC-Concurrent-To it.
+    records = list(read_records(files["archive/captures.warc.gz"]))
+    requests = {r.record_id: r for r in records if r.record_type == "request"}
+    for entry in meta["captures"]:
+        assert entry["request_record_id"] in requests
+    assert len(requests) == 2
+    assert all(r.url in {c["final_url"] for c in meta["captures"]} for r in requests.values())
     assert meta["change"]["kind"] == "edited"
 
     pages = [json.loads(line) for line in files["pages/pages.jsonl"].splitlines()]

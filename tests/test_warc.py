@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import os
 import threading
 from datetime import UTC, datetime, timedelta, timezone
@@ -283,3 +284,52 @@ def test_bad_references_are_storage_errors(tmp_path: Path) -> None:
 
 def test_payload_digest_is_base32_sha256() -> None:
     assert payload_digest(b"") == "sha256:4OYMIQUY7QOBJGX36TEJS35ZEQT24QPEMSNZGTFESWMRW6CSXBKQ===="
+
+
+def test_the_request_is_archived_right_after_its_response(tmp_path: Path) -> None:
+    """A response archived with the headers of its request gets a request record beside it
+    (WARC-Concurrent-To it); one archived without has none, whatever follows it."""
+    moment = datetime(2026, 4, 21, 9, 0, tzinfo=UTC)
+    sent = [("Host", "news.example"), ("User-Agent", "scrubwatch/0.1"), ("If-None-Match", '"v1"')]
+    with WarcArchive(tmp_path) as archive:
+        asked = archive.write_response(
+            url="https://news.example/a?id=7",
+            fetched_at=moment,
+            status=200,
+            reason="OK",
+            headers=[("Content-Type", "text/html")],
+            body=b"<p>Story</p>",
+            request_headers=sent,
+        )
+        bare = archive.write_response(
+            url="https://news.example/b",
+            fetched_at=moment,
+            status=404,
+            reason="Not Found",
+            headers=[],
+            body=b"",
+        )
+        archive.write_response(  # the next record after `bare` is a response with a request
+            url="https://news.example/c",
+            fetched_at=moment,
+            status=200,
+            reason="OK",
+            headers=[],
+            body=b"x",
+            request_headers=sent,
+        )
+        assert archive.read(asked).status == 200  # the reference is still the response's
+        request = archive.request_after(asked)
+        assert archive.request_after(bare) is None
+    assert request is not None
+    response_id = None
+    with (tmp_path / asked.filename).open("rb") as f:
+        for record in ArchiveIterator(f):
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            if url == "https://news.example/a?id=7" and record.rec_type == "response":
+                response_id = record.rec_headers.get_header("WARC-Record-ID")
+    [parsed] = list(ArchiveIterator(io.BytesIO(request)))
+    assert parsed.rec_type == "request"
+    assert parsed.rec_headers.get_header("WARC-Concurrent-To") == response_id
+    assert parsed.http_headers.get_header("If-None-Match") == '"v1"'
+    assert parsed.http_headers.statusline.endswith("/a?id=7 HTTP/1.1")

@@ -53,6 +53,9 @@ class Response:
     body: bytes
     redirects: tuple[str, ...] = ()  # every URL that answered with a redirect, in order
     elapsed: float = 0.0
+    # The headers of the request that got this answer, as sent: archived as its WARC
+    # request record, so evidence shows what was asked as well as what came back.
+    request_headers: tuple[tuple[str, str], ...] = ()
 
     def header(self, name: str) -> str | None:
         """The first value of a header, case-insensitively."""
@@ -136,7 +139,8 @@ class Fetcher:
         current = url
         while True:
             await self._obey_robots(current)
-            status, reason, version, headers, body = await self._paced_get(current, conditional)
+            answer = await self._paced_get(current, conditional)
+            status, reason, version, headers, body = answer[:5]
             location = header_value(headers, "location")
             if status not in REDIRECT_STATUSES or not location:
                 return Response(
@@ -149,6 +153,7 @@ class Fetcher:
                     body=body,
                     redirects=tuple(chain),
                     elapsed=time.monotonic() - started,
+                    request_headers=answer[5],
                 )
             chain.append(current)
             current = urljoin(current, location.strip())
@@ -177,14 +182,12 @@ class Fetcher:
 
     async def _robots_txt(self, origin: str) -> tuple[int, bytes]:
         """Status and body of an origin's robots.txt, through the same pacing."""
-        status, _reason, _version, _headers, body = await self._paced_get(
-            origin + "/robots.txt", {}, cap=ROBOTS_MAX_BYTES
-        )
-        return status, body
+        answer = await self._paced_get(origin + "/robots.txt", {}, cap=ROBOTS_MAX_BYTES)
+        return answer[0], answer[4]
 
     async def _paced_get(
         self, url: str, extra_headers: dict[str, str], *, cap: int | None = None
-    ) -> tuple[int, str, str, tuple[tuple[str, str], ...], bytes]:
+    ) -> _Answer:
         """One request under the host gate and the global limit; feeds the gate back."""
         gate = self.gate(url)
         async with gate, self._global:
@@ -208,21 +211,18 @@ class Fetcher:
                 gate.hold(wait)
         return result
 
-    async def _get_once(
-        self, url: str, extra_headers: dict[str, str], cap: int | None
-    ) -> tuple[int, str, str, tuple[tuple[str, str], ...], bytes]:
+    async def _get_once(self, url: str, extra_headers: dict[str, str], cap: int | None) -> _Answer:
         try:
             async with self._client.stream("GET", url, headers=extra_headers) as resp:
-                headers = tuple(
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw
-                )
+                headers = _pairs(resp.headers.raw)
+                sent = _pairs(resp.request.headers.raw)
                 if resp.status_code in REDIRECT_STATUSES or resp.status_code == 304:
                     body = b""
                 else:
                     # `cap` is a reader's own limit (robots.txt): cut there, never fail
                     limit = cap or self._settings.max_body_bytes
                     body = await self._read_capped(resp, limit, cut=cap is not None)
-                return resp.status_code, resp.reason_phrase, resp.http_version, headers, body
+                return resp.status_code, resp.reason_phrase, resp.http_version, headers, body, sent
         except FetchError:
             raise
         except httpx.TimeoutException as exc:
@@ -260,6 +260,14 @@ class Fetcher:
                 raise
             # The chunk that passed the cap is dropped: the body ends on a chunk boundary.
         return b"".join(chunks)
+
+
+# status, reason, HTTP version, response headers, body, request headers
+_Answer = tuple[int, str, str, tuple[tuple[str, str], ...], bytes, tuple[tuple[str, str], ...]]
+
+
+def _pairs(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
 
 
 def _origin(url: str) -> str:

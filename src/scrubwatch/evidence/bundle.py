@@ -30,6 +30,7 @@ from scrubwatch import __version__
 from scrubwatch.evidence.records import (
     RecordInfo,
     cdxj_line,
+    only_record,
     read_records,
     screenshot_record,
     warcinfo_record,
@@ -48,9 +49,10 @@ INDEX = "indexes/index.cdx"
 PAGES = "pages/pages.jsonl"
 METADATA = "evidence/evidence.json"
 REPORT = "evidence/report.html"
-NO_REQUESTS = (
-    "scrubwatch archives the responses it receives, not the requests it sends, so this "
-    "bundle holds no WARC request records."
+REQUESTS = (
+    "Each capture's WARC request record (the GET as sent, WARC-Concurrent-To its response) "
+    "is included where the archive has one; captures archived before scrubwatch kept "
+    "requests have none."
 )
 
 
@@ -105,7 +107,8 @@ def build_bundle(
 
 
 def _captures_warc(proofs: tuple[Proof, ...], now: datetime) -> bytes:
-    """The bundle's warcinfo, then each record once, originals before their revisits."""
+    """The bundle's warcinfo, then each record once, originals before their revisits, each
+    capture's request record after its response."""
     parts = [warcinfo_record(now, "captures.warc.gz", _warcinfo_fields())]
     seen: set[str] = set()
     for proof in proofs:
@@ -115,6 +118,8 @@ def _captures_warc(proofs: tuple[Proof, ...], now: datetime) -> bytes:
                 continue
             seen.add(info.record_id)
             parts.append(data)
+            if info is proof.info and proof.request is not None:
+                parts.append(proof.request)  # right after its response, as in the archive
     return b"".join(parts)
 
 
@@ -129,7 +134,7 @@ def _warcinfo_fields() -> dict[str, str]:
     return {
         "software": f"scrubwatch/{__version__} (warcio)",
         "format": "WARC File Format 1.0",
-        "description": "scrubwatch evidence bundle. " + NO_REQUESTS,
+        "description": "scrubwatch evidence bundle. " + REQUESTS,
     }
 
 
@@ -192,7 +197,7 @@ def _metadata(
         "bundle": bundle,
         "url": selection.url,
         "change": change_to_json(change) if change is not None else None,
-        "request_records": NO_REQUESTS,
+        "request_records": REQUESTS,
         "captures": captures,
     }
 
@@ -215,6 +220,7 @@ def _capture_entry(proof: Proof) -> dict[str, Any]:
         "record_id": proof.info.record_id,
         "record_type": proof.info.record_type,
         "original_record_id": proof.original_info.record_id if proof.original_info else None,
+        "request_record_id": only_record(proof.request).record_id if proof.request else None,
         "archived_at": {"file": c.warc.filename, "offset": c.warc.offset, "length": c.warc.length},
     }
 

@@ -30,6 +30,7 @@ class Proof:
     original: bytes | None  # a revisit's response record, holding the body
     original_info: RecordInfo | None
     title: str | None
+    request: bytes | None = None  # the request record archived with it, if the archive has one
 
     @property
     def body(self) -> bytes:
@@ -132,4 +133,5 @@ def proof_of(
         original_info = only_record(original)
     version = versions.get(capture.version) if capture.version is not None else None
     title = version.document.title if version is not None else None
-    return Proof(role, capture, record, info, original, original_info, title)
+    request = archive.request_after(capture.warc)
+    return Proof(role, capture, record, info, original, original_info, title, request)

@@ -301,6 +301,7 @@ def _archive(services: Services, response: Response, fetched_at: datetime) -> tu
             refers_to_uri=first.url,
             refers_to_date=first.fetched_at,
             body_length=len(response.body),
+            request_headers=response.request_headers or None,
         )
     else:
         ref = archive.write_response(
@@ -311,5 +312,6 @@ def _archive(services: Services, response: Response, fetched_at: datetime) -> tu
             headers=response.headers,
             http_version=response.http_version,
             body=response.body,
+            request_headers=response.request_headers or None,
         )
     return ref, sha

@@ -29,12 +29,14 @@ import hashlib
 import io
 import os
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import FileIO
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -120,8 +122,12 @@ class WarcArchive:
         headers: Sequence[tuple[str, str]],
         body: bytes,
         http_version: str = "HTTP/1.1",
+        request_headers: Sequence[tuple[str, str]] | None = None,
     ) -> WarcRef:
-        """Archive a full response whose `body` is the decoded payload; return where it went."""
+        """Archive a full response whose `body` is the decoded payload; return where it went.
+
+        With `request_headers`, the request that got it is archived right after it (see
+        `request_after`)."""
         http = _http_headers(status, reason, headers, len(body), http_version)
         writer = _Sha256Writer(None, gzip=True)
         record = writer.create_warc_record(
@@ -132,7 +138,7 @@ class WarcArchive:
             http_headers=http,
             warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
         )
-        return self._append(_serialize(record), fetched_at)
+        return self._append_exchange(record, url, fetched_at, request_headers, http_version)
 
     def write_revisit(
         self,
@@ -147,6 +153,7 @@ class WarcArchive:
         refers_to_date: datetime,
         http_version: str = "HTTP/1.1",
         body_length: int | None = None,
+        request_headers: Sequence[tuple[str, str]] | None = None,
     ) -> WarcRef:
         """Archive a response whose body is already archived (identical payload digest).
 
@@ -163,7 +170,59 @@ class WarcArchive:
             http_headers=http,
             warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
         )
-        return self._append(_serialize(record), fetched_at)
+        return self._append_exchange(record, url, fetched_at, request_headers, http_version)
+
+    def _append_exchange(
+        self,
+        response: object,
+        url: str,
+        fetched_at: datetime,
+        request_headers: Sequence[tuple[str, str]] | None,
+        http_version: str,
+    ) -> WarcRef:
+        """Append a response record and, when the request is known, its request record right
+        after it in one write (nothing can come between); the reference is the response's."""
+        data = _serialize(response)
+        if request_headers is None:
+            return self._append(data, fetched_at)
+        response_id = response.rec_headers.get_header("WARC-Record-ID")  # type: ignore[attr-defined]
+        request = _request_record(url, fetched_at, request_headers, http_version, response_id)
+        ref = self._append(data + _serialize(request), fetched_at)
+        return WarcRef(ref.filename, ref.offset, len(data))
+
+    def request_after(self, ref: WarcRef) -> bytes | None:
+        """The request record archived right after the response at `ref` (one gzip member,
+        as archived), or None: captures archived before requests were kept have none."""
+        path = self.directory / Path(ref.filename).name
+        try:
+            with path.open("rb") as f:
+                f.seek(ref.offset + ref.length)
+                head = f.read(_MAX_REQUEST_RECORD)
+        except OSError:
+            return None
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            block = inflater.decompress(head)
+        except zlib.error:
+            return None
+        if not inflater.eof:
+            return None
+        member = head[: len(head) - len(inflater.unused_data)]
+        response_id = self._record_id(ref)
+        fields = block.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace").lower()
+        if b"WARC-Type: request" not in block[:2048] or response_id is None:
+            return None
+        return member if f"warc-concurrent-to: {response_id.lower()}" in fields else None
+
+    def _record_id(self, ref: WarcRef) -> str | None:
+        try:
+            data = zlib.decompress(self.raw(ref), wbits=31)
+        except (StorageError, zlib.error):
+            return None
+        for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+            if line.lower().startswith(b"warc-record-id:"):
+                return line.split(b":", 1)[1].strip().decode("utf-8", "replace")
+        return None
 
     def read(self, ref: WarcRef) -> ArchivedResponse:
         """Read back the record a `WarcRef` points at."""
@@ -363,6 +422,40 @@ def _warcinfo_record(filename: str, moment: datetime) -> object:
         warc_headers_dict={
             "WARC-Date": _warc_date(moment, "fetched_at"),
             "WARC-Filename": filename,
+        },
+    )
+
+
+# A request record is its headers only: a few kilobytes at most.
+_MAX_REQUEST_RECORD = 64 * 1024
+
+
+def _request_record(
+    url: str,
+    fetched_at: datetime,
+    headers: Sequence[tuple[str, str]],
+    http_version: str,
+    concurrent_to: str,
+) -> object:
+    """The GET that got a response, as a WARC request record pointing at it."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    protocol = _clean(http_version) or "HTTP/1.1"
+    http = StatusAndHeaders(
+        f"GET {_clean(target)} {protocol}",
+        [(_clean(k), _clean(v)) for k, v in headers],
+        is_http_request=True,
+    )
+    writer = _Sha256Writer(None, gzip=True)
+    return writer.create_warc_record(
+        url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=http,
+        warc_headers_dict={
+            "WARC-Date": _warc_date(fetched_at, "fetched_at"),
+            "WARC-Concurrent-To": concurrent_to,
         },
     )
 
