@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import update
 
+from alert_support import WebhookReceiver
 from articles import BYLINE, OTHER, OTHER_TITLE, PARAGRAPHS, REMOVED_SENTENCE, SCRUBBED, TITLE
 from databases import postgres_schema
 from hostile import hostile_server
@@ -278,3 +280,25 @@ def test_due_checks_are_handed_out_before_a_slow_outlet_is_read(tmp_path: Path) 
     with hostile_server() as base, postgres_schema() as db:
         settings = Settings(db=db, data_dir=tmp_path / "data")
         assert asyncio.run(queued_while_discovering(settings, base))
+
+
+def test_the_scheduler_sends_the_alerts_of_what_the_workers_found(
+    tmp_path: Path, change_schema: dict[str, Any]
+) -> None:
+    """Scale-out mode alerts as `run` does: the one scheduler queues and delivers them."""
+    with (
+        FakeOutlet() as outlet,
+        WebhookReceiver(change_schema) as hook,
+        cluster(tmp_path) as sw,
+    ):
+        url = outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
+        sw.run("watch", outlet.base_url)
+        sw.run("alerts", "add", "desk", "--to", hook.url, "--kinds", "deleted")
+        sw.start("run", "--scheduler-only")
+        sw.start("worker", "--concurrency", "2")
+        sw.wait_for(lambda: sw.captured_rounds(1))
+        outlet.delete("aliyev-beijing")
+        sw.make_all_due()
+        sw.wait_for(lambda: bool(hook.received))
+        [delivery] = hook.received
+    assert delivery.payload["kind"] == "deleted" and delivery.payload["url"] == url

@@ -17,6 +17,7 @@ directory (each process writes its own WARC files). A scheduler (`scrubwatch run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ import procrastinate
 import psycopg
 from procrastinate.exceptions import AlreadyEnqueued
 
+from scrubwatch.alerts import DeliveryReport
 from scrubwatch.config import Settings
 from scrubwatch.errors import ConfigError
 from scrubwatch.model import ArticleState
@@ -194,15 +196,32 @@ async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
 
 async def run_scheduler(settings: Settings, runner: Runner, stop: asyncio.Event) -> None:
     """Hand out due work every few seconds until `stop` is set; after each tick, bring the
-    scrub waves up to date with what the workers recorded (incremental: cheap when idle)."""
+    scrub waves up to date with what the workers recorded (incremental: cheap when idle),
+    then queue and send the alerts for what they found, in the background as `run` does:
+    one scheduler serves every worker, so a slow channel never delays the next tick."""
     loop = asyncio.get_running_loop()
+    delivery: asyncio.Task[DeliveryReport] | None = None
     async with opened_app(settings, WorkerState(runner=runner)) as app:
-        while not stop.is_set():
-            queued = await schedule_once(app, runner)
-            if queued:
-                log.info("queued %s checks", queued)
-            await loop.run_in_executor(runner.services.executor, runner.update_waves)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=TICK)
-            except TimeoutError:
-                continue
+        try:
+            while not stop.is_set():
+                queued = await schedule_once(app, runner)
+                if queued:
+                    log.info("queued %s checks", queued)
+                await loop.run_in_executor(runner.services.executor, runner.update_waves)
+                if delivery is None or delivery.done():
+                    _log_failed(delivery)
+                    delivery = asyncio.create_task(runner.alert())
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=TICK)
+                except TimeoutError:
+                    continue
+        finally:
+            if delivery is not None and not delivery.done():
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(delivery, settings.alert_timeout * 2)
+            _log_failed(delivery)
+
+
+def _log_failed(task: asyncio.Task[DeliveryReport] | None) -> None:
+    if task is not None and task.done() and not task.cancelled() and task.exception():
+        log.error("alert delivery failed: %s", task.exception())
