@@ -39,14 +39,15 @@ def _navigates(link: HtmlElement) -> bool:
     return bool(href) and not href.startswith(("#", "javascript:"))
 
 
-def _is_card(element: HtmlElement, chars: int) -> bool:
+def _is_card(element: HtmlElement, chars: int, sizes: dict[HtmlElement, int]) -> bool:
     """A short box that is all one link elsewhere, or a linked headline with a standfirst."""
     if chars == 0 or chars > _MAX_TEASER_CHARS or element.tag in _NOT_CARDS:
         return False
     links = [a for a in element.iter("a") if _navigates(a)]
     if not links:
         return False
-    if chars <= _MAX_LINK_CARD_CHARS and sum(map(_chars, links)) >= _MIN_LINKED_SHARE * chars:
+    linked = sum(sizes.get(a, 0) for a in links)
+    if chars <= _MAX_LINK_CARD_CHARS and linked >= _MIN_LINKED_SHARE * chars:
         return True
     return any(
         any(_navigates(a) for a in heading.iter("a")) or heading.getparent() in links
@@ -54,16 +55,35 @@ def _is_card(element: HtmlElement, chars: int) -> bool:
     )
 
 
+def _text_sizes(tree: HtmlElement) -> dict[HtmlElement, int]:
+    """Each element's text length, spaces folded, in one pass from the leaves up: asking
+    every element for its whole text would build the same strings once per ancestor."""
+    sizes: dict[HtmlElement, int] = {}
+    for element in reversed(list(tree.iter())):
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions hold no text a reader sees
+        size = _folded(element.text)
+        for child in element:
+            size += sizes.get(child, 0) + _folded(child.tail)
+        sizes[element] = size
+    return sizes
+
+
+def _folded(text: str | None) -> int:
+    return len(" ".join(text.split())) + 1 if text and not text.isspace() else 0
+
+
 def card_rows(tree: HtmlElement) -> list[HtmlElement]:
     """The elements to remove: each row of cards whole (with its short label, if any), or
     only its cards when the row also holds longer text."""
     found: list[HtmlElement] = []
+    sizes = _text_sizes(tree)
     for parent in tree.iter(etree.Element):
         if parent.tag in _NOT_CONTAINERS or len(parent) < _MIN_CARDS:
             continue
-        sized = [(child, _chars(child)) for child in parent if isinstance(child.tag, str)]
+        sized = [(child, sizes.get(child, 0)) for child in parent if isinstance(child.tag, str)]
         sized = [(child, chars) for child, chars in sized if chars]
-        cards = [child for child, chars in sized if _is_card(child, chars)]
+        cards = [child for child, chars in sized if _is_card(child, chars, sizes)]
         if len(cards) < _MIN_CARDS or len(cards) < _CARD_SHARE * len(sized):
             continue
         if len({(card.tag, card.get("class")) for card in cards}) > 1:  # not one shape
