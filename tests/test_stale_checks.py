@@ -111,3 +111,26 @@ def test_a_deletion_seen_by_two_processes_is_reported_once(
     (two,) = _check(second, store, clock, stale)  # read as due before the first recorded
     assert one.change is not None and two.change is None
     assert len(store.changes(url=outlet.url(SLUG))) == 1
+
+
+def test_an_outage_seen_by_two_processes_is_reported_unreachable_once(
+    store: SqlStore, tmp_path: Path, outlet: FakeOutlet
+) -> None:
+    clock = ManualClock(datetime(2026, 4, 20, 8, 0, tzinfo=UTC))
+    first, second = (
+        Settings(data_dir=tmp_path / name, gone_after_failures=1, gone_after_hours=0.0)
+        for name in ("one", "two")
+    )
+    outlet.publish(SLUG, TITLE, PARAGRAPHS, byline=BYLINE)
+    host = outlet.base_url.split("/")[2]
+    store.upsert_outlet(Outlet(host=host, homepage=outlet.base_url), clock.now())
+    (article,) = store.add_articles(host, [outlet.url(SLUG)], "manual", clock.now())
+    _check(first, store, clock, article)
+    stale = store.article(outlet.url(SLUG))
+    assert stale is not None
+    outlet.set_failing(SLUG, 500)
+    (one,) = _check(first, store, clock, stale)
+    (two,) = _check(second, store, clock, stale)  # read as due before the first recorded
+    assert one.change is not None and "unreachable" in one.change.summary
+    assert two.change is None
+    assert len(store.changes(url=outlet.url(SLUG))) == 1

@@ -37,7 +37,7 @@ from scrubwatch.pipeline.services import CheckResult, Services
 from scrubwatch.politeness import retry_after_seconds
 from scrubwatch.schedule import next_check, retry_after_failure
 from scrubwatch.serialize import iso
-from scrubwatch.store import CheckRecord
+from scrubwatch.store import CheckRecord, StaleCheck
 
 
 class Keep:
@@ -215,10 +215,23 @@ def record_failure(
     failures = article.consecutive_failures + 1
     retry = _retry_at(services, article, capture)
     change, state = _persistent_failure(services, article, fetched_at, error, failures)
+    # Reporting the article unreachable is judged against its state as read: if another
+    # process recorded it meanwhile (perhaps the same deletion), judge again, once.
     record = CheckRecord(
-        article=article, capture=capture, state=state, next_check_at=retry, change=change
+        article=article,
+        capture=capture,
+        state=state,
+        next_check_at=retry,
+        change=change,
+        judged=change is not None,
     )
-    return CheckResult(article, services.store.record_check(record), change)
+    try:
+        return CheckResult(article, services.store.record_check(record), change)
+    except StaleCheck:
+        fresh = services.store.article_by_id(article.id)
+        if fresh is None or fresh == article:
+            raise
+        return record_failure(services, fresh, fetched_at, error, capture)
 
 
 def record_blocked(
