@@ -319,15 +319,16 @@ def test_the_request_is_archived_right_after_its_response(tmp_path: Path) -> Non
             request_headers=sent,
         )
         assert archive.read(asked).status == 200  # the reference is still the response's
-        request = archive.request_after(asked)
-        assert archive.request_after(bare) is None
+        ids = {}
+        with (tmp_path / asked.filename).open("rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type == "response":
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    ids[url] = record.rec_headers.get_header("WARC-Record-ID")
+        response_id = ids["https://news.example/a?id=7"]
+        request = archive.request_after(asked, response_id)
+        assert archive.request_after(bare, ids["https://news.example/b"]) is None
     assert request is not None
-    response_id = None
-    with (tmp_path / asked.filename).open("rb") as f:
-        for record in ArchiveIterator(f):
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            if url == "https://news.example/a?id=7" and record.rec_type == "response":
-                response_id = record.rec_headers.get_header("WARC-Record-ID")
     [parsed] = list(ArchiveIterator(io.BytesIO(request)))
     assert parsed.rec_type == "request"
     assert parsed.rec_headers.get_header("WARC-Concurrent-To") == response_id

@@ -133,5 +133,5 @@ def proof_of(
         original_info = only_record(original)
     version = versions.get(capture.version) if capture.version is not None else None
     title = version.document.title if version is not None else None
-    request = archive.request_after(capture.warc)
+    request = archive.request_after(capture.warc, info.record_id)
     return Proof(role, capture, record, info, original, original_info, title, request)

@@ -190,57 +190,49 @@ class WarcArchive:
         ref = self._append(data + _serialize(request), fetched_at)
         return WarcRef(ref.filename, ref.offset, len(data))
 
-    def request_after(self, ref: WarcRef) -> bytes | None:
-        """The request record archived right after the response at `ref` (one gzip member,
-        as archived), or None: captures archived before requests were kept have none."""
-        path = self.directory / Path(ref.filename).name
+    def request_after(self, ref: WarcRef, response_id: str) -> bytes | None:
+        """The request record archived right after the response at `ref` (whose
+        WARC-Record-ID is `response_id`), as one gzip member exactly as archived; None when
+        the next record is not its request: captures archived before requests were kept."""
         try:
-            with path.open("rb") as f:
+            with self._path(ref).open("rb") as f:
                 f.seek(ref.offset + ref.length)
                 head = f.read(_MAX_REQUEST_RECORD)
         except OSError:
             return None
         inflater = zlib.decompressobj(wbits=31)
         try:
-            block = inflater.decompress(head)
+            inflater.decompress(head)
         except zlib.error:
             return None
         if not inflater.eof:
             return None
         member = head[: len(head) - len(inflater.unused_data)]
-        response_id = self._record_id(ref)
-        fields = block.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace").lower()
-        if b"WARC-Type: request" not in block[:2048] or response_id is None:
-            return None
-        return member if f"warc-concurrent-to: {response_id.lower()}" in fields else None
-
-    def _record_id(self, ref: WarcRef) -> str | None:
         try:
-            data = zlib.decompress(self.raw(ref), wbits=31)
-        except (StorageError, zlib.error):
+            record = next(iter(ArchiveIterator(io.BytesIO(member))), None)
+        except Exception:  # whatever follows may be no record at all (see `read`)
             return None
-        for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
-            if line.lower().startswith(b"warc-record-id:"):
-                return line.split(b":", 1)[1].strip().decode("utf-8", "replace")
-        return None
+        if record is None or record.rec_type != "request":
+            return None
+        linked = record.rec_headers.get_header("WARC-Concurrent-To")
+        return member if linked == response_id else None
 
     def read(self, ref: WarcRef) -> ArchivedResponse:
         """Read back the record a `WarcRef` points at."""
         data = self.raw(ref)
-        path = self.directory / ref.filename
         try:
             return _parse_record(data)
         except Exception as exc:
             # Bytes that are not a record break warcio in many ways (seen: AttributeError,
             # ValueError, EOFError); to the caller every one means the same.
-            raise StorageError(f"unreadable WARC record at {path}:{ref.offset}: {exc}") from exc
+            raise StorageError(
+                f"unreadable WARC record at {self._path(ref)}:{ref.offset}: {exc}"
+            ) from exc
 
     def raw(self, ref: WarcRef) -> bytes:
         """The record's bytes exactly as archived (one gzip member), for copying it elsewhere
         (an evidence bundle) without re-encoding a byte."""
-        if Path(ref.filename).name != ref.filename or ref.filename in ("", ".", ".."):
-            raise StorageError(f"WARC reference names a path, not a file: {ref.filename!r}")
-        path = self.directory / ref.filename
+        path = self._path(ref)
         try:
             with path.open("rb") as f:
                 f.seek(ref.offset)
@@ -250,6 +242,12 @@ class WarcArchive:
         if len(data) != ref.length:
             raise StorageError(f"WARC record at {path}:{ref.offset} is truncated")
         return data
+
+    def _path(self, ref: WarcRef) -> Path:
+        """The file a reference names, which must be a file of this archive's directory."""
+        if Path(ref.filename).name != ref.filename or ref.filename in ("", ".", ".."):
+            raise StorageError(f"WARC reference names a path, not a file: {ref.filename!r}")
+        return self.directory / ref.filename
 
     def close(self) -> None:
         """Close the current file; safe to call twice."""
