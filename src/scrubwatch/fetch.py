@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -140,20 +141,19 @@ class Fetcher:
         while True:
             await self._obey_robots(current)
             answer = await self._paced_get(current, conditional)
-            status, reason, version, headers, body = answer[:5]
-            location = header_value(headers, "location")
-            if status not in REDIRECT_STATUSES or not location:
+            location = header_value(answer.headers, "location")
+            if answer.status not in REDIRECT_STATUSES or not location:
                 return Response(
                     url=url,
                     final_url=current,
-                    status=status,
-                    reason=reason,
-                    http_version=version,
-                    headers=headers,
-                    body=body,
+                    status=answer.status,
+                    reason=answer.reason,
+                    http_version=answer.http_version,
+                    headers=answer.headers,
+                    body=answer.body,
                     redirects=tuple(chain),
                     elapsed=time.monotonic() - started,
-                    request_headers=answer[5],
+                    request_headers=answer.sent,
                 )
             chain.append(current)
             current = urljoin(current, location.strip())
@@ -183,7 +183,7 @@ class Fetcher:
     async def _robots_txt(self, origin: str) -> tuple[int, bytes]:
         """Status and body of an origin's robots.txt, through the same pacing."""
         answer = await self._paced_get(origin + "/robots.txt", {}, cap=ROBOTS_MAX_BYTES)
-        return answer[0], answer[4]
+        return answer.status, answer.body
 
     async def _paced_get(
         self, url: str, extra_headers: dict[str, str], *, cap: int | None = None
@@ -203,7 +203,7 @@ class Fetcher:
             except (FetchTimeout, ConnectionFailed):
                 gate.record(seconds=time.monotonic() - started, strained=True)
                 raise
-        status, headers = result[0], result[3]
+        status, headers = result.status, result.headers
         gate.record(seconds=time.monotonic() - started, strained=status in STRAIN_STATUSES)
         if status in (429, 503):
             wait = retry_after_seconds(header_value(headers, "retry-after"))
@@ -222,7 +222,9 @@ class Fetcher:
                     # `cap` is a reader's own limit (robots.txt): cut there, never fail
                     limit = cap or self._settings.max_body_bytes
                     body = await self._read_capped(resp, limit, cut=cap is not None)
-                return resp.status_code, resp.reason_phrase, resp.http_version, headers, body, sent
+                return _Answer(
+                    resp.status_code, resp.reason_phrase, resp.http_version, headers, body, sent
+                )
         except FetchError:
             raise
         except httpx.TimeoutException as exc:
@@ -262,8 +264,15 @@ class Fetcher:
         return b"".join(chunks)
 
 
-# status, reason, HTTP version, response headers, body, request headers
-_Answer = tuple[int, str, str, tuple[tuple[str, str], ...], bytes, tuple[tuple[str, str], ...]]
+class _Answer(NamedTuple):
+    """One HTTP exchange as `_get_once` saw it."""
+
+    status: int
+    reason: str
+    http_version: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    sent: tuple[tuple[str, str], ...]  # the request's headers, as sent
 
 
 def _pairs(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
