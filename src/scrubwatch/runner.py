@@ -324,7 +324,7 @@ class Runner:
         After each pass alerts are queued and sent in the background, so a slow channel
         never delays the next pass; one delivery round runs at a time.
         """
-        delivery: asyncio.Task[DeliveryReport] | None = None
+        alerts = AlertRounds(self)
         try:
             while not stop.is_set():
                 report = await self.check_pass(
@@ -332,20 +332,14 @@ class Runner:
                 )
                 if on_pass is not None:
                     on_pass(report)
-                if delivery is None or delivery.done():
-                    _log_failed_delivery(delivery)
-                    delivery = asyncio.create_task(self.alert())
+                alerts.start()
                 wait = self._seconds_until_due()
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=wait)
                 except TimeoutError:
                     continue
         finally:
-            if delivery is not None and not delivery.done():
-                # Each message has its own short timeout; past this the round is cut.
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(delivery, self.settings.alert_timeout * 2)
-            _log_failed_delivery(delivery)
+            await alerts.finish()
 
     def _seconds_until_due(self) -> float:
         now = self.clock.now()
@@ -355,9 +349,32 @@ class Runner:
         return max(wait.total_seconds(), 0.5)
 
 
-def _log_failed_delivery(task: asyncio.Task[DeliveryReport] | None) -> None:
-    if task is not None and task.done() and not task.cancelled() and task.exception():
-        log.error("alert delivery failed: %s", task.exception())
+class AlertRounds:
+    """Alert delivery in the background of a long-running loop (`run`, the scale-out
+    scheduler): a slow channel never delays the next pass, and one round runs at a time."""
+
+    def __init__(self, runner: Runner) -> None:
+        self._runner = runner
+        self._task: asyncio.Task[DeliveryReport] | None = None
+
+    def start(self) -> None:
+        """Queue and send what is due, unless the last round is still going."""
+        if self._task is None or self._task.done():
+            self._log_failure()
+            self._task = asyncio.create_task(self._runner.alert())
+
+    async def finish(self) -> None:
+        """Let a running round end: each message has its own short timeout, and past twice
+        that the round is cut."""
+        if self._task is not None and not self._task.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._task, self._runner.settings.alert_timeout * 2)
+        self._log_failure()
+
+    def _log_failure(self) -> None:
+        task = self._task
+        if task is not None and task.done() and not task.cancelled() and task.exception():
+            log.error("alert delivery failed: %s", task.exception())
 
 
 def _first_store_failure(group: BaseExceptionGroup[BaseException]) -> StoreUnavailable | None:

@@ -17,7 +17,6 @@ directory (each process writes its own WARC files). A scheduler (`scrubwatch run
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,12 +27,11 @@ import procrastinate
 import psycopg
 from procrastinate.exceptions import AlreadyEnqueued
 
-from scrubwatch.alerts import DeliveryReport
 from scrubwatch.config import Settings
 from scrubwatch.errors import ConfigError
 from scrubwatch.model import ArticleState
 from scrubwatch.pipeline import check_article
-from scrubwatch.runner import Runner
+from scrubwatch.runner import AlertRounds, Runner
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +198,7 @@ async def run_scheduler(settings: Settings, runner: Runner, stop: asyncio.Event)
     then queue and send the alerts for what they found, in the background as `run` does:
     one scheduler serves every worker, so a slow channel never delays the next tick."""
     loop = asyncio.get_running_loop()
-    delivery: asyncio.Task[DeliveryReport] | None = None
+    alerts = AlertRounds(runner)
     async with opened_app(settings, WorkerState(runner=runner)) as app:
         try:
             while not stop.is_set():
@@ -208,20 +206,10 @@ async def run_scheduler(settings: Settings, runner: Runner, stop: asyncio.Event)
                 if queued:
                     log.info("queued %s checks", queued)
                 await loop.run_in_executor(runner.services.executor, runner.update_waves)
-                if delivery is None or delivery.done():
-                    _log_failed(delivery)
-                    delivery = asyncio.create_task(runner.alert())
+                alerts.start()
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=TICK)
                 except TimeoutError:
                     continue
         finally:
-            if delivery is not None and not delivery.done():
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(delivery, settings.alert_timeout * 2)
-            _log_failed(delivery)
-
-
-def _log_failed(task: asyncio.Task[DeliveryReport] | None) -> None:
-    if task is not None and task.done() and not task.cancelled() and task.exception():
-        log.error("alert delivery failed: %s", task.exception())
+            await alerts.finish()
