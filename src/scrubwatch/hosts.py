@@ -15,15 +15,21 @@ import ipaddress
 import idna
 
 
+def is_address(host: str) -> bool:
+    """True for an IPv4 or IPv6 address (brackets allowed), not a name."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def valid_hostname(host: str) -> bool:
     """True for an IP address or a name the HTTP stack will look up."""
     if not host:
         return False
-    try:
-        ipaddress.ip_address(host.strip("[]"))
+    if is_address(host):
         return True
-    except ValueError:
-        pass
     try:
         if not host.isascii():
             idna.encode(host, uts46=True)

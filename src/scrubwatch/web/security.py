@@ -19,6 +19,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from scrubwatch.errors import ConfigError, UsageError
+from scrubwatch.hosts import is_address
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -86,11 +87,11 @@ class HostAllowList(BaseHTTPMiddleware):
 
     def __init__(self, app: object, names: frozenset[str]) -> None:
         super().__init__(app)  # type: ignore[arg-type]
-        self.names = names | {"localhost"}
+        self.names = names | LOOPBACK_HOSTS
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         host = request_host(request.headers.get("host", ""))
-        if host is not None and (host in self.names or _is_address(host)):
+        if host is not None and (host in self.names or is_address(host)):
             return await call_next(request)
         return PlainTextResponse(
             "unknown host name: add it to the web_hosts setting to use it", status_code=400
@@ -104,14 +105,6 @@ def request_host(header: str) -> str | None:
     except ValueError:
         return None
     return host.rstrip(".") if host else None
-
-
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def allowed_host_names(base_url: str | None, extra: tuple[str, ...]) -> frozenset[str]:
