@@ -138,7 +138,7 @@ def test_forms_need_the_csrf_token(client: Client) -> None:
 def test_internal_targets_are_refused(client: Client, target: str) -> None:
     response = client.post("/watches", data={"url": target, "csrf": _csrf(client)})
     assert response.status_code == 400
-    assert "internal address" in response.text or "only http" in response.text
+    assert "no public address" in response.text or "only http" in response.text
 
 
 def test_watch_and_unwatch_through_the_forms(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ This is the only module that reads the environment; everything else receives a `
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import os
@@ -79,6 +80,10 @@ class Settings:
     # any other Host header is refused (a page that rebinds its name to us gets nothing).
     web_hosts: tuple[str, ...] = ()
     web_allow_private_targets: bool = False  # let the web form watch loopback/private hosts
+    # Networks (CIDR) that web-added watches and alert targets may reach although they are
+    # not public, e.g. "10.20.0.0/16" for a partner's intranet; everything else internal is
+    # refused at connect time (scrubwatch.netguard).
+    web_allowed_networks: tuple[str, ...] = ()
     debug: bool = False
 
     def policy_for(self, host: str) -> OutletPolicy:
@@ -221,10 +226,26 @@ def _out_of_range(name: str, value: Any) -> str | None:
             return "must not be negative"
     if name in _ONE_LINE and isinstance(value, str) and any(ord(c) < 32 for c in value):
         return "must be one line without control characters"
+    return _bad_structure(name, value)
+
+
+def _bad_structure(name: str, value: Any) -> str | None:
+    """What is wrong inside a setting made of parts (networks, outlet tables), or None."""
+    if name == "web_allowed_networks":
+        return _bad_network(value)
     if name == "outlets":
         for host, policy in value.items():
             if not all(math.isfinite(v) and 0 <= v <= _MAX_NUMBER for v in _numbers(policy)):
                 return f"outlet {host}: values must be finite numbers from 0 to {_MAX_NUMBER:g}"
+    return None
+
+
+def _bad_network(items: tuple[str, ...]) -> str | None:
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            return f"{item!r} is not a network such as 10.20.0.0/16"
     return None
 
 

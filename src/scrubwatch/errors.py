@@ -11,6 +11,7 @@
     │   ├── InvalidURL         not an http(s) URL we can fetch
     │   ├── RobotsDisallowed   the site's robots.txt asks us not to fetch it
     │   ├── HostBusy           the host asked us (Retry-After) to come back later
+    │   ├── AddressRefused     a web-added watch led to an internal address (SSRF guard)
     │   └── ProtocolFailure    malformed HTTP, broken content encoding
     ├── ExtractionError        bytes that cannot be read as a page at all
     ├── EvidenceError          an evidence bundle cannot be made (no browser, record missing)
@@ -46,6 +47,11 @@ class FetchTimeout(FetchError):
 
 class ConnectionFailed(FetchError):
     """No connection could be made or it broke."""
+
+
+class AddressRefused(FetchError):
+    """A connection was not even tried: the host has no address the SSRF policy allows
+    (web-added watches and alert targets reach public addresses only)."""
 
 
 class TooLarge(FetchError):

@@ -1,14 +1,17 @@
 """Polite HTTP fetching with hard limits: the only place scrubwatch talks HTTP.
 
-One `httpx.AsyncClient` per process. Redirects are followed here rather than by httpx so the
-chain is recorded and loops are caught. Every fetch runs under a total time cap and a body cap
-counted after decompression, so a slow-dribbling server or a gzip bomb costs one failed capture
-and nothing else. Failures raise the `FetchError` subtree; callers record them on the capture.
+One `httpx.AsyncClient` per process, and a second one whose connections go through the SSRF
+guard (`guarded()`, for outlets added through the web UI; scrubwatch.netguard). Redirects
+are followed here rather than by httpx so the chain is recorded and loops are caught. Every
+fetch runs under a total time cap and a body cap counted after decompression, so a
+slow-dribbling server or a gzip bomb costs one failed capture and nothing else. Failures
+raise the `FetchError` subtree; callers record them on the capture.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ from scrubwatch.errors import (
     TooManyRedirects,
 )
 from scrubwatch.hosts import valid_hostname
+from scrubwatch.netguard import Resolver, guarded_transport, system_resolve, web_policy
 from scrubwatch.politeness import HostGate, SharedPacing, retry_after_seconds
 from scrubwatch.robots import RobotsCache
 
@@ -76,28 +80,59 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         shared_pacing: SharedPacing | None = None,
+        resolver: Resolver = system_resolve,
     ):
+        """`resolver`: how the guarded client looks names up (a seam for tests)."""
         self._settings = settings
         self._shared_pacing = shared_pacing
+        self._resolver = resolver
+        self._limits = httpx.Limits(
+            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+        )
+        self._client = self._new_client(transport)
+        self._global = asyncio.Semaphore(settings.concurrency)
+        self._gates: dict[str, HostGate] = {}
+        self._robots = RobotsCache(self._robots_txt, clock=time.monotonic)
+        self._guarded: Fetcher | None = None  # the guarded view, made on first use
+        self.is_guarded = False
+
+    def _new_client(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+        settings = self._settings
         timeout = httpx.Timeout(
             connect=settings.connect_timeout,
             read=settings.read_timeout,
             write=settings.read_timeout,
             pool=settings.total_timeout,
         )
-        limits = httpx.Limits(
-            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
-        )
-        self._client = httpx.AsyncClient(
+        return httpx.AsyncClient(
             timeout=timeout,
-            limits=limits,
+            limits=self._limits,
             follow_redirects=False,
             headers={"User-Agent": settings.full_user_agent},
             transport=transport,
         )
-        self._global = asyncio.Semaphore(settings.concurrency)
-        self._gates: dict[str, HostGate] = {}
-        self._robots = RobotsCache(self._robots_txt, clock=time.monotonic)
+
+    def guarded(self) -> Fetcher:
+        """This fetcher as web-added outlets use it: the same pacing, host gates and limits,
+        but every connection (redirects, robots.txt, discovered URLs) checked by the SSRF
+        guard, and robots.txt rules cached apart. Itself when `web_allow_private_targets`
+        lets web-added outlets reach anything."""
+        policy = web_policy(self._settings)
+        if policy is None or self.is_guarded:
+            return self
+        if self._guarded is None:
+            view = copy.copy(self)  # shares the gates, the global limit and the pacing
+            transport = guarded_transport(policy, limits=self._limits, resolve=self._resolver)
+            view._client = self._new_client(transport)
+            view._robots = RobotsCache(view._robots_txt, clock=time.monotonic)
+            view.is_guarded = True
+            view._guarded = view
+            self._guarded = view
+        return self._guarded
+
+    def for_outlet(self, web_added: bool) -> Fetcher:
+        """The fetcher for an outlet's requests: guarded when it was added from the web."""
+        return self.guarded() if web_added else self
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -107,6 +142,8 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._guarded is not None and self._guarded is not self:
+            await self._guarded.aclose()
 
     def gate(self, url: str) -> HostGate:
         """The pacing gate of the URL's host (created on first use)."""

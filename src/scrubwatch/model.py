@@ -134,6 +134,9 @@ class Outlet:
     added_at: datetime | None = None
     last_discovered_at: datetime | None = None
     chrome: dict[str, object] | None = None  # learned page chrome, as extract.chrome stores it
+    # Added through the web UI: every request made for it goes through the SSRF guard
+    # (scrubwatch.netguard), redirects and discovered URLs included.
+    web_added: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,7 @@ class Article:
     consecutive_failures: int = 0
     check_count: int = 0
     fast_hint: dict[str, object] | None = None  # for the fast re-check path (extract.fastpath)
+    web_added: bool = False  # its outlet was added through the web UI: fetched guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +239,4 @@ class AlertRule:
     id: int | None = None
     created_at: datetime | None = None
     after_change_id: int = 0  # changes up to this id were recorded before the rule existed
+    web_added: bool = False  # made through the web UI: sent through the SSRF guard

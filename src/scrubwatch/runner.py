@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import TracebackType
 
@@ -137,16 +137,16 @@ class Runner:
             raise RuntimeError("Runner used outside `async with`")
         return self._services
 
-    async def watch(self, url: str) -> tuple[Discovery, int]:
+    async def watch(self, url: str, *, web_added: bool = False) -> tuple[Discovery, int]:
         """Inspect a URL, remember its outlet and articles; returns what it was and how many
-        articles are new."""
-        found = await inspect(
-            self.services.fetcher, url, limit=self.settings.max_new_articles_per_source
-        )
+        articles are new. `web_added`: a web user asked, so every request made for this
+        outlet, now and later, goes through the SSRF guard."""
+        fetcher = self.services.fetcher.for_outlet(web_added)
+        found = await inspect(fetcher, url, limit=self.settings.max_new_articles_per_source)
         now = self.clock.now()
         host = found.outlet.host
         new_outlet = self.store.outlet(host) is None
-        self.store.upsert_outlet(found.outlet, now)
+        self.store.upsert_outlet(replace(found.outlet, web_added=web_added), now)
         added = self._add_found(host, found.articles, now)
         if new_outlet:
             # Inspection read all of a new outlet's sources: that was its first discovery
@@ -168,7 +168,10 @@ class Runner:
         settings = self.settings
         budget = Budget(settings.discovery_max_bytes, settings.discovery_seconds)
         found = await discover_outlet(
-            self.services.fetcher, outlet, limit=settings.max_new_articles_per_source, budget=budget
+            self.services.fetcher.for_outlet(outlet.web_added),
+            outlet,
+            limit=settings.max_new_articles_per_source,
+            budget=budget,
         )
         now = self.clock.now()
         added = self._add_found(outlet.host, found, now)

@@ -80,14 +80,15 @@ async def _check(article: Article, services: Services, blank: Capture) -> CheckR
     if article.state == ArticleState.LIVE and article.latest_version:
         etag, last_modified = await _in_thread(services, services.store.validators, article.id)
     try:
-        response = await services.fetcher.fetch(article.url, etag=etag, last_modified=last_modified)
+        fetcher = services.fetcher.for_outlet(article.web_added)
+        response = await fetcher.fetch(article.url, etag=etag, last_modified=last_modified)
     except FetchError as exc:
         return await _in_thread(
             services, record_failure, services, article, fetched_at, str(exc), blank
         )
     probe = None
     if response.status == 200 and article.latest_version:
-        probe = await services.probes.document_for(article.url)
+        probe = await services.probes.document_for(article.url, guarded=article.web_added)
     pool = services.pages
     step = await _in_thread(
         services, _process, services, article, blank, response, probe, pool is not None

@@ -26,23 +26,24 @@ class NotFoundProbes:
     def __init__(self, fetcher: Fetcher, now: Callable[[], datetime]) -> None:
         self._fetcher = fetcher
         self._now = now
-        self._cache: dict[str, tuple[datetime, Document | None]] = {}
+        self._cache: dict[tuple[str, bool], tuple[datetime, Document | None]] = {}
 
-    async def document_for(self, url: str) -> Document | None:
-        """The probe page of `url`'s host, fetched at most once per PROBE_TTL."""
+    async def document_for(self, url: str, *, guarded: bool = False) -> Document | None:
+        """The probe page of `url`'s host, fetched at most once per PROBE_TTL; `guarded`
+        for an article of a web-added outlet (through the SSRF guard, cached apart)."""
         parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
-        cached = self._cache.get(origin)
+        key = (f"{parts.scheme}://{parts.netloc.lower()}", guarded)
+        cached = self._cache.get(key)
         if cached is not None and self._now() - cached[0] < PROBE_TTL:
             return cached[1]
-        document = await self._probe(origin)
-        self._cache[origin] = (self._now(), document)
+        document = await self._probe(*key)
+        self._cache[key] = (self._now(), document)
         return document
 
-    async def _probe(self, origin: str) -> Document | None:
+    async def _probe(self, origin: str, guarded: bool) -> Document | None:
         missing = f"{origin}/scrubwatch-probe-{secrets.token_hex(8)}"
         try:
-            response = await self._fetcher.fetch(missing)
+            response = await self._fetcher.for_outlet(guarded).fetch(missing)
         except FetchError:
             return None
         if response.status != 200:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from scrubwatch.model import AlertRule, Change
@@ -40,6 +42,8 @@ alert_rules = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # Only changes recorded after the rule was made are alerted: a new rule is no flood of history.
     Column("after_change_id", Integer, nullable=False),
+    # Made through the web UI: delivered through the SSRF guard (scrubwatch.netguard).
+    Column("web_added", Boolean, nullable=False, server_default=false()),
 )
 
 alert_deliveries = Table(

@@ -299,6 +299,7 @@ def _rule_values(rule: AlertRule) -> dict[str, Any]:
         "severity": rule.severity,
         "secret": rule.secret,
         "digest_minutes": rule.digest_minutes,
+        "web_added": rule.web_added,
     }
 
 
@@ -315,6 +316,7 @@ def _rule(row: Any) -> AlertRule:
         id=row.id,
         created_at=row.created_at,
         after_change_id=row.after_change_id,
+        web_added=bool(row.web_added),
     )
 
 

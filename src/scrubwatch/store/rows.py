@@ -31,9 +31,9 @@ from scrubwatch.store import schema as t
 
 
 def article_query() -> Any:
-    return select(t.articles, t.outlets.c.host).join(
-        t.outlets, t.articles.c.outlet_id == t.outlets.c.id
-    )
+    return select(
+        t.articles, t.outlets.c.host, t.outlets.c.web_added.label("outlet_web_added")
+    ).join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
 
 
 def outlet_from_row(row: Row[Any]) -> Outlet:
@@ -46,6 +46,7 @@ def outlet_from_row(row: Row[Any]) -> Outlet:
         added_at=row.added_at,
         last_discovered_at=row.last_discovered_at,
         chrome=row.chrome,
+        web_added=bool(row.web_added),
     )
 
 
@@ -64,6 +65,7 @@ def article_from_row(row: Row[Any]) -> Article:
         consecutive_failures=row.consecutive_failures,
         check_count=row.check_count,
         fast_hint=row.fast_hint,
+        web_added=bool(row.outlet_web_added),
     )
 
 

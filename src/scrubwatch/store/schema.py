@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 
@@ -66,6 +68,8 @@ outlets = Table(
     Column("added_at", UTCDateTime, nullable=False),
     Column("last_discovered_at", UTCDateTime),
     Column("chrome", JSON),  # the outlet's learned page chrome (extract.chrome.ChromeModel)
+    # Added through the web UI: fetched through the SSRF guard (scrubwatch.netguard).
+    Column("web_added", Boolean, nullable=False, server_default=false()),
 )
 
 articles = Table(

@@ -88,6 +88,7 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                         feeds=list(outlet.feeds),
                         sitemaps=list(outlet.sitemaps),
                         added_at=now,
+                        web_added=outlet.web_added,
                     )
                 )
             else:
@@ -98,6 +99,9 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                         homepage=outlet.homepage or row.homepage,
                         feeds=_union(row.feeds, outlet.feeds),
                         sitemaps=_union(row.sitemaps, outlet.sitemaps),
+                        # Once added from the web, always guarded: the web may have
+                        # merged sources into it that the operator never looked at.
+                        web_added=row.web_added or outlet.web_added,
                     )
                 )
             fresh = conn.execute(select(t.outlets).where(t.outlets.c.host == outlet.host)).one()

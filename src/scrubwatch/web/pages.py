@@ -12,12 +12,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from scrubwatch.compare import compare_documents
 from scrubwatch.compare.pairs import current_version, version_before
 from scrubwatch.errors import FetchError, UsageError
 from scrubwatch.model import Article, ChangeKind, Severity
+from scrubwatch.netguard import web_policy
 from scrubwatch.runner import Runner
 from scrubwatch.store.reads import ChangeFilter
 from scrubwatch.web.deps import PAGE_SIZE, Web, health_window_start, web_of
@@ -185,11 +185,11 @@ async def add_watch(
     if not csrf_ok(request, csrf):
         raise HTTPException(403, "the form expired or came from another site; reload the page")
     web = web_of(request)
-    allow = web.settings.web_allow_private_targets
+    policy = web_policy(web.settings)
     try:
-        await run_in_threadpool(check_target, url, allow_private=allow)
+        await check_target(url, policy=policy)
         async with Runner(web.settings, web.store, clock=web.clock) as runner:
-            found, added = await runner.watch(url.strip())
+            found, added = await runner.watch(url.strip(), web_added=True)
     except (FetchError, UsageError) as exc:
         return _outlets(request, error=f"cannot watch {url}: {exc}")
     notice = f"Watching {found.kind} of {found.outlet.host}: {added} new article(s)."

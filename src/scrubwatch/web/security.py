@@ -8,18 +8,17 @@ inline style: even an injection that slipped through would run nothing.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 import secrets
-import socket
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from scrubwatch.errors import ConfigError, UsageError
+from scrubwatch.errors import AddressRefused, ConfigError, UsageError
 from scrubwatch.hosts import is_address
+from scrubwatch.netguard import AddressPolicy, checked_addresses
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -183,12 +182,13 @@ def csrf_ok(request: Request, submitted: str) -> bool:
     return _same(submitted, cookie)
 
 
-def check_target(url: str, *, allow_private: bool) -> None:
-    """Refuse URLs the server should not be made to fetch (SSRF): loopback, private,
-    link-local, multicast or reserved addresses, and anything but http(s).
+async def check_target(url: str, *, policy: AddressPolicy | None) -> None:
+    """Refuse URLs the server should not be made to fetch (SSRF): anything but http(s), and
+    (unless `policy` is None: `web_allow_private_targets`) a host with an internal address.
 
-    Every address the host name resolves to is checked. The fetch later resolves the name
-    again, so a DNS answer that changes in between (rebinding) is not caught here.
+    This is the early, friendly answer to what was typed. The real guard is at connect time
+    (scrubwatch.netguard): it also covers redirects, discovered URLs and a DNS answer that
+    changes after this check.
     """
     try:
         parts = urlsplit(url.strip())
@@ -197,29 +197,9 @@ def check_target(url: str, *, allow_private: bool) -> None:
         raise UsageError(f"not a usable URL: {exc}") from exc
     if parts.scheme not in ("http", "https") or not host:
         raise UsageError("only http:// and https:// URLs can be watched")
-    if allow_private:
+    if policy is None:
         return
     try:
-        infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise UsageError(f"cannot resolve {host}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if _internal(address):
-            raise UsageError(
-                f"refusing to watch {host}: it resolves to {address}, an internal address"
-            )
-
-
-def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-        or not address.is_global
-    )
+        await checked_addresses(host, port or 80, policy)
+    except AddressRefused as exc:
+        raise UsageError(str(exc)) from None
