@@ -56,6 +56,7 @@ class WebhookReceiver:
     secret: str | None = None
     status: int = 200  # answer this (503: the channel is down)
     hang_seconds: float = 0.0  # wait this long before answering
+    host: str = "127.0.0.1"
     received: list[Received] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -76,13 +77,13 @@ class WebhookReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((self.host, 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/hooks/scrubwatch"
+        return f"http://{self.host}:{self._server.server_address[1]}/hooks/scrubwatch"
 
     def accept(self, body: bytes, headers: dict[str, str]) -> None:
         if self.secret is not None:

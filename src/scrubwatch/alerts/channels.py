@@ -37,6 +37,10 @@ class DeliveryFailed(ScrubwatchError):
     """A channel did not take the message; the delivery is retried later."""
 
 
+class ChannelAnswered(DeliveryFailed):
+    """The webhook was reached and answered with a status other than 2xx."""
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message to send: readable text for people, JSON for machines."""
@@ -79,7 +83,7 @@ def redact(target: str) -> str:
             if parts.path.strip("/")
             else (f"{parts.scheme}://{parts.hostname}{port}/")
         )
-    apprise = _apprise()
+    apprise = apprise_module()
     found = apprise.Apprise.instantiate(target)
     if not found:
         return urlsplit(target).scheme + "://…"
@@ -117,7 +121,7 @@ async def send_webhook(
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"webhook unreachable: {type(exc).__name__}: {exc}") from exc
     if not 200 <= response.status_code < 300:
-        raise DeliveryFailed(f"webhook answered HTTP {response.status_code}")
+        raise ChannelAnswered(f"webhook answered HTTP {response.status_code}")
 
 
 async def send_apprise(target: str, message: Message, timeout: float) -> None:
@@ -148,7 +152,7 @@ async def send_apprise(target: str, message: Message, timeout: float) -> None:
 
 
 def _apprise_notify(target: str, message: Message) -> None:
-    apprise = _apprise()
+    apprise = apprise_module()
     notifier = apprise.Apprise()
     if not notifier.add(target):
         raise DeliveryFailed(f"apprise does not understand this {_scheme(target)} URL")
@@ -161,11 +165,11 @@ def _apprise_notify(target: str, message: Message) -> None:
 
 
 def _apprise_accepts(target: str) -> bool:
-    return bool(_apprise().Apprise.instantiate(target))
+    return bool(apprise_module().Apprise.instantiate(target))
 
 
 @functools.cache
-def _apprise() -> Any:
+def apprise_module() -> Any:
     """apprise, with its plugins loaded once, on the calling thread.
 
     Its e-mail plugin imports the standard `imghdr`, deprecated since Python 3.11; that

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from scrubwatch.alerts.channels import DeliveryFailed, Outgoing, send
+from scrubwatch.alerts.channels import DeliveryFailed, Outgoing
+from scrubwatch.alerts.guard import AlertSender
 from scrubwatch.alerts.message import (
     DigestPart,
     Message,
@@ -78,19 +79,14 @@ async def deliver_pending(
         by_rule[rule_id].append(delivery_id)
     if not by_rule:
         return report
-    own_client = client is None
-    http = client or httpx.AsyncClient(headers={"User-Agent": settings.full_user_agent})
     limit = asyncio.Semaphore(CONCURRENT_RULES)
+    async with AlertSender(settings, client=client) as sender:
 
-    async def serve(ids: list[int]) -> None:
-        async with limit:
-            await _serve_rule(store, settings, now, ids, http, report, rng)
+        async def serve(ids: list[int]) -> None:
+            async with limit:
+                await _serve_rule(store, settings, now, ids, sender, report, rng)
 
-    try:
         await asyncio.gather(*(serve(ids) for ids in by_rule.values()))
-    finally:
-        if own_client:
-            await http.aclose()
     return report
 
 
@@ -99,7 +95,7 @@ async def _serve_rule(
     settings: Settings,
     now: datetime,
     due_ids: list[int],
-    client: httpx.AsyncClient,
+    sender: AlertSender,
     report: DeliveryReport,
     rng: random.Random | None,
 ) -> None:
@@ -112,13 +108,7 @@ async def _serve_rule(
             continue
         rule = group[0].rule
         try:
-            await send(
-                rule.target,
-                rule.secret,
-                outgoing(group, base_url),
-                client=client,
-                timeout=timeout,
-            )
+            await sender.send(rule, outgoing(group, base_url))
         except DeliveryFailed as exc:
             _failed(store, settings, now, group, str(exc), report, rng)
             # The channel is down: the rest of this rule waits for the same retry time,

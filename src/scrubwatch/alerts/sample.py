@@ -10,8 +10,9 @@ from datetime import datetime
 
 import httpx
 
-from scrubwatch.alerts.channels import Outgoing, send
+from scrubwatch.alerts.channels import Outgoing
 from scrubwatch.alerts.delivery import base_url_of
+from scrubwatch.alerts.guard import AlertSender
 from scrubwatch.alerts.message import change_link, format_change
 from scrubwatch.config import Settings
 from scrubwatch.model import AlertRule, Change, ChangeKind, Diff, Severity, TextPair
@@ -55,10 +56,6 @@ async def send_test(
     payload["alert"] = {"rule": rule.name, "link": link, "test": True, "matched_terms": []}
     message = format_change(change, link=link)
     message = type(message)(title="[scrubwatch test] " + message.title, body=message.body)
-    timeout = settings.alert_timeout
     outgoing = Outgoing(message=message, payload=payload, key=f"{rule.id}-test")
-    if client is not None:
-        await send(rule.target, rule.secret, outgoing, client=client, timeout=timeout)
-        return
-    async with httpx.AsyncClient(headers={"User-Agent": settings.full_user_agent}) as own:
-        await send(rule.target, rule.secret, outgoing, client=own, timeout=timeout)
+    async with AlertSender(settings, client=client) as sender:
+        await sender.send(rule, outgoing)
