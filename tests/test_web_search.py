@@ -14,8 +14,9 @@ from alembic.migration import MigrationContext
 from databases import database_url
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.store import SqlStore
+from scrubwatch.store.records import MARK_START
 from scrubwatch.store.schema import metadata
-from scrubwatch.store.search import MARK_START, include_name
+from scrubwatch.store.search import include_name
 from web_support import Scene, build_scene
 
 pytestmark = pytest.mark.slow
@@ -64,7 +65,7 @@ def test_private_use_characters_never_reach_stored_text() -> None:
     """The search highlights are marked with two private-use characters: text an outlet
     writes cannot carry them, so it cannot fake a highlight."""
     from scrubwatch.extract import extract_document
-    from scrubwatch.store.search import MARK_END, MARK_START
+    from scrubwatch.store.records import MARK_END, MARK_START
 
     story = "Officials said the talks would go on. " * 20
     html = (

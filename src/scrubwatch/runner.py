@@ -37,7 +37,7 @@ from scrubwatch.pipeline import (
 )
 from scrubwatch.pipeline.offload import MIN_PASS_ARTICLES, AnalysisPool, default_workers
 from scrubwatch.pipeline.waves import WaveUpdate, update_waves
-from scrubwatch.store import SqlStore
+from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class Runner:
     def __init__(
         self,
         settings: Settings,
-        store: SqlStore,
+        store: Store,
         *,
         clock: Clock | None = None,
         fetcher: Fetcher | None = None,

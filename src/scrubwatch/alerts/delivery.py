@@ -27,8 +27,8 @@ from scrubwatch.alerts.message import (
 )
 from scrubwatch.config import Settings
 from scrubwatch.serialize import change_to_json
-from scrubwatch.store import SqlStore
-from scrubwatch.store.alert_schema import Delivery
+from scrubwatch.store import Store
+from scrubwatch.store.records import Delivery
 from scrubwatch.waves import wave_to_json
 
 BATCH = 200  # due deliveries looked at per call; the rest wait for the next pass
@@ -65,7 +65,7 @@ def base_url_of(settings: Settings) -> str:
 
 
 async def deliver_pending(
-    store: SqlStore,
+    store: Store,
     settings: Settings,
     now: datetime,
     *,
@@ -91,7 +91,7 @@ async def deliver_pending(
 
 
 async def _serve_rule(
-    store: SqlStore,
+    store: Store,
     settings: Settings,
     now: datetime,
     due_ids: list[int],
@@ -123,9 +123,7 @@ async def _serve_rule(
             return  # the digest took every pending delivery of the rule
 
 
-def _claim_group(
-    store: SqlStore, delivery_id: int, now: datetime, lease: timedelta
-) -> list[Delivery]:
+def _claim_group(store: Store, delivery_id: int, now: datetime, lease: timedelta) -> list[Delivery]:
     """One delivery, or for a digest rule every pending one of its rule, due or not yet."""
     first = store.claim_delivery(delivery_id, now, lease)
     if first is None or not first.rule.digest_minutes:
@@ -136,7 +134,7 @@ def _claim_group(
 
 
 def _failed(
-    store: SqlStore,
+    store: Store,
     settings: Settings,
     now: datetime,
     group: list[Delivery],

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from scrubwatch.alerts.rules import WAVE, match, match_wave
 from scrubwatch.model import AlertRule
-from scrubwatch.store import SqlStore
-from scrubwatch.store.alert_schema import AlertCandidate, QueuedDelivery
+from scrubwatch.store import Store
+from scrubwatch.store.records import AlertCandidate, QueuedDelivery
 
 BATCH = 500
 # With several writers on PostgreSQL a change can commit after a higher id was already
@@ -26,7 +26,7 @@ LOOKBACK = timedelta(minutes=10)
 WAVE_LOOKBACK = timedelta(hours=6)
 
 
-def queue_new_changes(store: SqlStore, now: datetime) -> int:
+def queue_new_changes(store: Store, now: datetime) -> int:
     """Queue one delivery per (rule, change) for changes not yet considered; returns how many."""
     rules = [r for r in store.alert_rules() if r.id is not None]
     cursor = store.alert_cursor()
@@ -63,7 +63,7 @@ def _select(
     return chosen
 
 
-def queue_wave_alerts(store: SqlStore, now: datetime) -> int:
+def queue_wave_alerts(store: Store, now: datetime) -> int:
     """Queue one delivery per (`wave` rule, wave) for waves found or grown lately.
 
     A delivery is keyed on the wave's newest change, so a wave that grows (a new change

@@ -13,7 +13,7 @@ from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
 from scrubwatch.errors import UsageError
-from scrubwatch.store.alert_schema import RuleStatus
+from scrubwatch.store.records import RuleStatus
 
 alerts_app = typer.Typer(
     name="alerts",

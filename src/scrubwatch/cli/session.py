@@ -9,12 +9,11 @@ from scrubwatch.clock import Clock
 from scrubwatch.config import Settings
 from scrubwatch.fetch import Fetcher
 from scrubwatch.runner import Runner
-from scrubwatch.store import SqlStore, open_store
-from scrubwatch.store.pacing import PostgresPacing
+from scrubwatch.store import Store, open_store
 
 
 @contextmanager
-def store_session(settings: Settings) -> Iterator[SqlStore]:
+def store_session(settings: Settings) -> Iterator[Store]:
     """The store for one command, closed afterwards."""
     store = open_store(settings)
     try:
@@ -35,6 +34,6 @@ async def runner_session(
     with store_session(settings) as store:
         fetcher = None
         if shared_pacing:
-            fetcher = Fetcher(settings, shared_pacing=PostgresPacing(store.engine))
+            fetcher = Fetcher(settings, shared_pacing=store.shared_pacing())
         async with Runner(settings, store, clock=clock, fetcher=fetcher) as runner:
             yield runner

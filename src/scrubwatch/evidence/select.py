@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from scrubwatch.errors import EvidenceError, StorageError, UsageError
 from scrubwatch.evidence.records import RecordInfo, only_record
 from scrubwatch.model import Capture, CaptureOutcome, Change, Version
-from scrubwatch.store import SqlStore
+from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
 
 
@@ -49,7 +49,7 @@ class Selection:
     article_versions: tuple[Version, ...] = ()
 
 
-def change_selection(store: SqlStore, archive: WarcArchive, change_id: int) -> Selection:
+def change_selection(store: Store, archive: WarcArchive, change_id: int) -> Selection:
     """The change with this id, with the capture before it and the capture that showed it."""
     change = next((c for c in store.changes() if c.id == change_id), None)
     if change is None:
@@ -72,7 +72,7 @@ def change_selection(store: SqlStore, archive: WarcArchive, change_id: int) -> S
     return Selection(change.url, proofs, change, tuple(versions.values()))
 
 
-def article_selection(store: SqlStore, archive: WarcArchive, url: str) -> Selection:
+def article_selection(store: Store, archive: WarcArchive, url: str) -> Selection:
     """Every archived capture of one article, oldest first."""
     article = store.article(url.strip())
     if article is None or article.id is None:
@@ -111,7 +111,7 @@ def _last_before(
 
 
 def proof_of(
-    store: SqlStore,
+    store: Store,
     archive: WarcArchive,
     role: str,
     capture: Capture,

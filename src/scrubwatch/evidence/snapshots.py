@@ -14,7 +14,7 @@ from pathlib import Path
 from scrubwatch.errors import UsageError
 from scrubwatch.evidence.screenshot import ArchivedPage, Renderer
 from scrubwatch.evidence.select import Proof, proof_of
-from scrubwatch.store import SqlStore
+from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
 
 
@@ -33,7 +33,7 @@ def archived_page(
 
 
 def capture_screenshot(
-    store: SqlStore,
+    store: Store,
     archive: WarcArchive,
     capture_id: int,
     renderer: Callable[[], Renderer],

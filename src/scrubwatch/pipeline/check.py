@@ -32,7 +32,7 @@ from scrubwatch.pipeline.record import (
     save,
 )
 from scrubwatch.pipeline.services import CheckResult, Services
-from scrubwatch.store.interface import StaleCheck
+from scrubwatch.store.records import StaleCheck
 from scrubwatch.store.warc import payload_digest
 
 T = TypeVar("T")

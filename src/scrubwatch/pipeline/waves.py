@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from scrubwatch.config import Settings
 from scrubwatch.model import Change, ChangeKind, Severity
-from scrubwatch.store import SqlStore
-from scrubwatch.store.wave_schema import (
+from scrubwatch.store import Store
+from scrubwatch.store.records import (
     CHANGES,
     VERSIONS,
     FoundWave,
@@ -50,7 +50,7 @@ class WaveUpdate:
     waves: tuple[int, ...] = ()  # ids of the waves found or grown
 
 
-def update_waves(store: SqlStore, settings: Settings, now: datetime) -> WaveUpdate:
+def update_waves(store: Store, settings: Settings, now: datetime) -> WaveUpdate:
     """Bring waves up to date with the changes recorded since the last call."""
     groups = term_groups(settings.watch_terms)
     report = WaveUpdate(indexed=_index_versions(store, groups, now))
@@ -62,7 +62,7 @@ def update_waves(store: SqlStore, settings: Settings, now: datetime) -> WaveUpda
     return report
 
 
-def _index_versions(store: SqlStore, groups: tuple[TermGroup, ...], now: datetime) -> int:
+def _index_versions(store: Store, groups: tuple[TermGroup, ...], now: datetime) -> int:
     done = 0
     since: datetime | None = now - LOOKBACK
     while batch := store.story_sources(store.wave_cursor(VERSIONS), since=since, limit=BATCH):
@@ -79,7 +79,7 @@ def _index_versions(store: SqlStore, groups: tuple[TermGroup, ...], now: datetim
 
 
 def _sign_removals(
-    store: SqlStore, groups: tuple[TermGroup, ...], now: datetime
+    store: Store, groups: tuple[TermGroup, ...], now: datetime
 ) -> list[StoredRemoval]:
     signed: list[StoredRemoval] = []
     since: datetime | None = now - LOOKBACK
@@ -129,7 +129,7 @@ def _signed(source: RemovalSource, groups: tuple[TermGroup, ...]) -> StoredRemov
 
 
 def _regroup(
-    store: SqlStore, new: list[StoredRemoval], window: timedelta, now: datetime
+    store: Store, new: list[StoredRemoval], window: timedelta, now: datetime
 ) -> tuple[int, ...]:
     start = min(r.detected_at for r in new) - window
     end = max(r.detected_at for r in new) + window

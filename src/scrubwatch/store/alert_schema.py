@@ -1,13 +1,11 @@
-"""Tables and record types of alerting: rules, queued deliveries, the change cursor.
+"""Tables of alerting: rules, queued deliveries, the change cursor.
 
-The rule itself is `model.AlertRule`; the tables sit on the shared `metadata`, so Alembic's
+The rule itself is `model.AlertRule` and the records callers see (candidates, deliveries,
+rule status) are in `store.records`; the tables sit on the shared `metadata`, so Alembic's
 comparison sees them.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import (
     JSON,
@@ -23,9 +21,7 @@ from sqlalchemy import (
     false,
 )
 
-from scrubwatch.model import AlertRule, Change
 from scrubwatch.store.schema import UTCDateTime, metadata
-from scrubwatch.waves import WaveRecord
 
 alert_rules = Table(
     "alert_rules",
@@ -75,48 +71,3 @@ alert_cursor = Table(
 
 CURSOR = "changes"
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class AlertCandidate:
-    """A recorded change, with what matching and messages need from its article."""
-
-    change: Change
-    article_id: int
-    headline: str | None  # title of the version after the change (or before, if deleted)
-    language: str | None
-    text: str  # body of that version: a deleted article "removes" every term it held
-
-
-@dataclass(frozen=True, slots=True)
-class QueuedDelivery:
-    """A (rule, change) pair to queue, with the terms it matched."""
-
-    rule_id: int
-    change_id: int
-    matched: tuple[str, ...]
-    due_at: datetime
-    wave_id: int | None = None  # a `wave` rule's delivery: the wave `change_id` grew
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A claimed delivery, ready to send."""
-
-    id: int
-    rule: AlertRule
-    candidate: AlertCandidate
-    matched: tuple[str, ...]
-    attempts: int  # including the attempt being made
-    wave: WaveRecord | None = None  # for a `wave` rule: the wave as it stands now
-
-
-@dataclass(frozen=True, slots=True)
-class RuleStatus:
-    """How a rule's deliveries stand, for `alerts list`."""
-
-    rule: AlertRule
-    pending: int
-    sent: int
-    failed: int
-    last_error: str | None

@@ -32,14 +32,11 @@ from scrubwatch.store.alert_schema import (
     PENDING,
     SENDING,
     SENT,
-    AlertCandidate,
-    Delivery,
-    QueuedDelivery,
-    RuleStatus,
     alert_cursor,
     alert_deliveries,
     alert_rules,
 )
+from scrubwatch.store.records import AlertCandidate, Delivery, QueuedDelivery, RuleStatus
 from scrubwatch.store.rows import change_from_row, insert_ignore, last_seen_before
 from scrubwatch.store.waves import wave_of_change
 

@@ -1,70 +1,55 @@
-"""What every store offers: domain objects in and out, never rows.
+"""What every store offers: domain objects and `store.records` in and out, never rows.
 
-The pipeline and the faces depend on this Protocol only, so the SQLite default and the
-PostgreSQL scale-out store stay interchangeable (one contract test suite runs on both).
+Everything above the store (pipeline, runner, workers, alerts, evidence, cli, web) depends on
+`Store` only; the one place that names the SQLAlchemy implementation is the factory,
+`store.open_store`, whose return statement is where mypy proves that `SqlStore` satisfies
+this Protocol. So the SQLite default and the PostgreSQL scale-out store stay
+interchangeable (one contract test suite runs on both), and a method a caller needs is
+added here first.
+
+`Store` is composed of role Protocols, one per concern, so a reader finds a method by what
+it is for. Every method is a synchronous database call: async code runs it off the event
+loop (see "How it is built" in the README).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from scrubwatch.model import (
+    AlertRule,
     Article,
-    ArticleState,
     Capture,
     Change,
     ChangeKind,
-    Document,
     Outlet,
     Version,
-    WarcRef,
 )
+from scrubwatch.politeness import SharedPacing
+from scrubwatch.store.records import (
+    AlertCandidate,
+    ArticleSummary,
+    ChangeFilter,
+    CheckRecord,
+    Delivery,
+    FoundWave,
+    OutletHealth,
+    QueuedDelivery,
+    RemovalSource,
+    RemovedHit,
+    RuleStatus,
+    SearchHit,
+    StoredBody,
+    StoredRemoval,
+    StorySource,
+)
+from scrubwatch.waves import StorySignature, WaveRecord
 
 
-@dataclass(frozen=True, slots=True)
-class CheckRecord:
-    """Everything one check of one article leaves behind, written in one transaction.
-
-    When `new_document` is set the store numbers a new version, points the capture at it and,
-    if `change` is an edit or a restoration, sets the change's `to_version` to that number.
-    When `reuse_version` is set instead, the article is back to that earlier version: no new
-    version is stored and it becomes the latest again.
-    """
-
-    article: Article
-    capture: Capture
-    state: ArticleState
-    next_check_at: datetime | None
-    new_document: Document | None = None
-    change: Change | None = None
-    reuse_version: int | None = None  # the page is back to this earlier version (flip-flop)
-    fast_hint: dict[str, object] | None = None
-    replace_fast_hint: bool = False  # store `fast_hint` (None clears it); else keep the old one
-    # The outcome was judged against `article` as read when the check began (its latest
-    # version and state); with `judged` set, the store refuses the record (StaleCheck) when
-    # another process recorded the article meanwhile, so no change is ever told against an
-    # out-of-date version, nor a deletion reported twice.
-    judged: bool = False
-
-
-class StaleCheck(Exception):
-    """Another process recorded this article since the check read it: judge again."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredBody:
-    """The first archived copy of a body, for WARC revisit records."""
-
-    url: str
-    fetched_at: datetime
-    warc: WarcRef
-
-
-class Store(Protocol):
-    """Persistence of outlets, articles, captures, versions and changes."""
+class WatchStore(Protocol):
+    """Outlets and articles: what is watched and when it is due."""
 
     def upsert_outlet(self, outlet: Outlet, now: datetime) -> Outlet: ...
     def outlets(self) -> list[Outlet]: ...
@@ -85,6 +70,17 @@ class Store(Protocol):
     def rename_article(self, article_id: int, url: str) -> bool: ...
     def stop_watching_article(self, article_id: int) -> bool: ...
     def stop_watching_outlet(self, host: str) -> bool: ...
+
+    def shared_pacing(self) -> SharedPacing:
+        """Per-host request spacing shared by every process using this store (PostgreSQL
+        only: ValueError on SQLite)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class HistoryStore(Protocol):
+    """Checks and what they left behind: captures, versions, changes."""
 
     def record_check(self, record: CheckRecord) -> Capture: ...
     def recorded(self, idempotency_key: str) -> bool: ...
@@ -108,4 +104,93 @@ class Store(Protocol):
         limit: int | None = None,
     ) -> list[Change]: ...
 
-    def close(self) -> None: ...
+
+class ReadingStore(Protocol):
+    """Listings, filters and search for the faces (web UI, JSON API, feeds)."""
+
+    def change_page(
+        self, filters: ChangeFilter, *, limit: int = 50, offset: int = 0
+    ) -> list[Change]: ...
+    def change_titles(self, change_ids: list[int]) -> dict[int, str | None]: ...
+    def article_page(
+        self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[ArticleSummary]: ...
+    def outlet_health(self, since: datetime) -> list[OutletHealth]: ...
+    def search_versions(
+        self, query: str, *, limit: int = 20, offset: int = 0
+    ) -> list[SearchHit]: ...
+    def removed_text(
+        self, phrase: str, *, limit: int = 20, offset: int = 0
+    ) -> list[RemovedHit]: ...
+
+
+class AlertStore(Protocol):
+    """Alert rules and the queue of their deliveries (at least once, never twice)."""
+
+    def add_alert_rule(self, rule: AlertRule, now: datetime) -> AlertRule: ...
+    def alert_rule(self, name: str) -> AlertRule | None: ...
+    def alert_rules(self) -> list[AlertRule]: ...
+    def remove_alert_rule(self, name: str) -> bool: ...
+    def alert_status(self) -> list[RuleStatus]: ...
+
+    def alert_cursor(self) -> int: ...
+    def alert_candidates(
+        self,
+        after_id: int,
+        *,
+        until_id: int | None = None,
+        since: datetime | None = None,
+        limit: int = 500,
+    ) -> list[AlertCandidate]: ...
+    def alert_candidate(self, change_id: int) -> AlertCandidate | None: ...
+    def queue_alert_deliveries(
+        self, queued: Sequence[QueuedDelivery], up_to: int, now: datetime
+    ) -> int: ...
+
+    def due_delivery_ids(self, now: datetime, limit: int) -> list[tuple[int, int]]: ...
+    def pending_delivery_ids(self, rule_id: int) -> list[int]: ...
+    def claim_delivery(
+        self, delivery_id: int, now: datetime, lease: timedelta
+    ) -> Delivery | None: ...
+    def mark_delivered(self, delivery_ids: Sequence[int], now: datetime) -> None: ...
+    def mark_attempt_failed(
+        self, delivery_ids: Sequence[int], error: str, retry_at: datetime | None
+    ) -> None: ...
+    def postpone_deliveries(
+        self, delivery_ids: Sequence[int], error: str, until: datetime, now: datetime
+    ) -> None: ...
+
+
+class WaveStore(Protocol):
+    """Scrub waves: signed removals, the story index, the waves found in them."""
+
+    def wave_cursor(self, name: str) -> int: ...
+    def removal_sources(
+        self, after_id: int, *, since: datetime | None = None, limit: int = 500
+    ) -> list[RemovalSource]: ...
+    def save_removals(self, removals: Sequence[StoredRemoval], up_to: int) -> None: ...
+    def removals_between(self, start: datetime, end: datetime) -> list[StoredRemoval]: ...
+    def save_waves(self, found: Sequence[FoundWave], now: datetime) -> list[int]: ...
+    def wave_list(
+        self,
+        *,
+        since: datetime | None = None,
+        updated_since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[WaveRecord]: ...
+    def wave(self, wave_id: int) -> WaveRecord | None: ...
+
+    def story_sources(
+        self, after_row: int, *, since: datetime | None = None, limit: int = 500
+    ) -> list[StorySource]: ...
+    def save_story_index(
+        self, entries: Sequence[tuple[StorySource, StorySignature]], up_to: int
+    ) -> None: ...
+    def story_postings(self, keys: Sequence[str]) -> dict[str, list[int]]: ...
+    def story_signatures(
+        self, article_ids: Sequence[int]
+    ) -> list[tuple[int, str, StorySignature]]: ...
+
+
+class Store(WatchStore, HistoryStore, ReadingStore, AlertStore, WaveStore, Protocol):
+    """Persistence of everything scrubwatch knows: one object, every role."""

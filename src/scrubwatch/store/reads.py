@@ -7,20 +7,14 @@ A mixin of `SqlStore`: methods here read through `self.reader` (see
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Row, Text, and_, case, cast, func, or_, select
 
-from scrubwatch.model import (
-    Article,
-    CaptureOutcome,
-    Change,
-    ChangeKind,
-    Severity,
-)
+from scrubwatch.model import Article, CaptureOutcome, Change, ChangeKind
 from scrubwatch.store import schema as t
+from scrubwatch.store.records import ArticleSummary, ChangeFilter, OutletHealth
 from scrubwatch.store.rows import (
     article_from_row,
     article_query,
@@ -28,49 +22,6 @@ from scrubwatch.store.rows import (
     last_seen_before,
 )
 from scrubwatch.store.search import SearchReads
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeFilter:
-    """What `change_page` narrows to; None means any."""
-
-    outlet: str | None = None
-    kind: ChangeKind | None = None
-    severity: Severity | None = None
-    term: str | None = None  # in the summary or the explained diff, case-insensitive
-    since: datetime | None = None
-    until: datetime | None = None
-    url: str | None = None
-    article_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
-    """An article with the title of its latest version and how often it changed."""
-
-    article: Article
-    title: str | None
-    changes: int
-
-
-@dataclass(frozen=True, slots=True)
-class OutletHealth:
-    """How watching one outlet is going."""
-
-    host: str
-    homepage: str | None
-    sources: int  # homepage + feeds + sitemaps still read for new articles
-    last_discovered_at: datetime | None
-    last_checked_at: datetime | None
-    articles: int
-    changes: int
-    recent_captures: int
-    recent_failures: int
-
-    @property
-    def failure_rate(self) -> float | None:
-        """Share of recent captures that failed; None when there were none."""
-        return self.recent_failures / self.recent_captures if self.recent_captures else None
 
 
 class StoreReads(SearchReads):

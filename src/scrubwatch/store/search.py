@@ -9,18 +9,15 @@ reaches the query language raw: `match_query` turns it into quoted FTS5 strings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, text
 
+from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
+
 SEARCH_TABLE = "versions_fts"  # SQLite
 SEARCH_INDEX = "ix_versions_search"  # PostgreSQL
-# Highlight markers inside snippets: private-use characters no article contains, so the
-# caller can split on them and escape everything else.
-MARK_START = "\ue000"
-MARK_END = "\ue001"
 _PG_DOCUMENT = (
     "to_tsvector('simple', coalesce(v.title, '') || ' ' || coalesce(v.byline, '') || ' ' "
     "|| coalesce(v.paragraphs::jsonb::text, ''))"
@@ -35,34 +32,6 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     if type_ == "table":
         return not name.startswith(SEARCH_TABLE)
     return not (type_ == "index" and name == SEARCH_INDEX)
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One version that matches a search."""
-
-    article_id: int
-    url: str
-    outlet: str
-    version: int
-    latest_version: int | None
-    first_seen: datetime
-    title: str | None
-    snippet: str  # with MARK_START / MARK_END around matched words
-
-
-@dataclass(frozen=True, slots=True)
-class RemovedHit:
-    """An article whose earlier version contained a phrase its latest version lacks."""
-
-    article_id: int
-    url: str
-    outlet: str
-    title: str | None
-    last_with: int  # the newest version that still had the phrase
-    latest_version: int
-    gone: bool  # the article itself was deleted (its last version may still have it)
-    removed_at: datetime | None  # first seen without it (None when the article is gone)
 
 
 def match_query(user_text: str, *, phrase: bool) -> str | None:

@@ -32,8 +32,9 @@ from scrubwatch.store import schema as t
 from scrubwatch.store import statements as q
 from scrubwatch.store.alerts import StoreAlerts
 from scrubwatch.store.engine import create_db_engine, migrate, reading_engine
-from scrubwatch.store.interface import CheckRecord, StaleCheck, StoredBody
+from scrubwatch.store.pacing import PostgresPacing
 from scrubwatch.store.reads import StoreReads
+from scrubwatch.store.records import CheckRecord, StaleCheck, StoredBody
 from scrubwatch.store.rows import (
     article_from_row,
     article_query,
@@ -52,7 +53,7 @@ from scrubwatch.store.waves import StoreWaves
 
 
 class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
-    """`Store` on SQLAlchemy Core."""
+    """`store.interface.Store` on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -74,6 +75,10 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def shared_pacing(self) -> PostgresPacing:
+        """Per-host request spacing booked in this PostgreSQL database (ValueError on SQLite)."""
+        return PostgresPacing(self.engine)
 
     # -- outlets ---------------------------------------------------------------------------
 

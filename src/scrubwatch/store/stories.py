@@ -13,7 +13,8 @@ from sqlalchemy import Engine, and_, delete, exists, insert, or_, select
 
 from scrubwatch.model import ArticleState
 from scrubwatch.store import schema as t
-from scrubwatch.store.wave_schema import KEY_LENGTH, StorySource, story_articles, story_keys
+from scrubwatch.store.records import StorySource
+from scrubwatch.store.wave_schema import KEY_LENGTH, story_articles, story_keys
 from scrubwatch.store.waves import move_cursor
 from scrubwatch.waves import StorySignature, index_keys
 

@@ -1,4 +1,4 @@
-"""Tables and record types of scrub waves (see `scrubwatch.waves`).
+"""Tables of scrub waves (see `scrubwatch.waves`).
 
 - `wave_removals`: every change that removed text, with its story signature, signed once
   and filed under its wave when it joins one.
@@ -11,17 +11,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from scrubwatch.model import Change
 from scrubwatch.store.schema import UTCDateTime, metadata
-from scrubwatch.waves import StorySignature
-from scrubwatch.waves.record import WaveMember, WaveRecord
-
-__all__ = ["WaveMember", "WaveRecord"]
 
 KEY_LENGTH = 60
 
@@ -78,57 +70,3 @@ wave_cursor = Table(
     Column("name", String(40), primary_key=True),
     Column("last_id", Integer, nullable=False),
 )
-
-CHANGES, VERSIONS = "changes", "versions"
-
-
-@dataclass(frozen=True, slots=True)
-class RemovalSource:
-    """A recorded edit or deletion, with the version it took away, ready to be signed."""
-
-    change: Change
-    article_id: int
-    title: str | None
-    language: str | None
-    old_text: str  # the body of the version before the change
-    indexed: StorySignature | None = None  # that version's signature, if the index has it
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRemoval:
-    """A signed removal as kept in `wave_removals`."""
-
-    change_id: int
-    article_id: int
-    outlet: str
-    detected_at: datetime
-    title: str | None
-    removed: str
-    signature: StorySignature
-    wave_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FoundWave:
-    """A wave as `update_waves` found it, to file (or to merge into the waves it grows)."""
-
-    change_ids: tuple[int, ...]
-    terms: tuple[str, ...]
-    still_published: tuple[int, ...]  # article ids
-    started_at: datetime
-    ended_at: datetime
-    outlets: tuple[str, ...]
-    title: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StorySource:
-    """The current version of an article, to file in the story index."""
-
-    version_row: int  # versions.id, the cursor's unit
-    article_id: int
-    outlet: str
-    number: int
-    title: str | None
-    language: str | None
-    text: str

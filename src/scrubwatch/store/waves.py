@@ -16,19 +16,15 @@ from sqlalchemy import Engine, delete, exists, insert, or_, select, text, update
 
 from scrubwatch.model import ArticleState, ChangeKind
 from scrubwatch.store import schema as t
+from scrubwatch.store.records import FoundWave, RemovalSource, StoredRemoval
 from scrubwatch.store.rows import change_from_row, insert_ignore
 from scrubwatch.store.wave_schema import (
-    FoundWave,
-    RemovalSource,
-    StoredRemoval,
-    WaveMember,
-    WaveRecord,
     story_articles,
     wave_cursor,
     wave_removals,
     waves,
 )
-from scrubwatch.waves import StorySignature
+from scrubwatch.waves import StorySignature, WaveMember, WaveRecord
 
 REMOVING = (ChangeKind.EDITED.value, ChangeKind.DELETED.value)
 WAVE_LOCK = 0x5C12_0018  # the PostgreSQL advisory lock held while waves are filed

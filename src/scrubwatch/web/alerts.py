@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from scrubwatch.alerts import KINDS, RULE_KINDS, DeliveryFailed, redact, send_test
 from scrubwatch.alerts.define import new_rule
 from scrubwatch.errors import UsageError
-from scrubwatch.store.alert_schema import RuleStatus
+from scrubwatch.store.records import RuleStatus
 from scrubwatch.web.deps import web_of
 from scrubwatch.web.security import csrf_ok
 

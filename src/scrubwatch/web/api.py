@@ -18,7 +18,7 @@ from scrubwatch.compare import compare_documents
 from scrubwatch.compare.pairs import current_version
 from scrubwatch.model import Article, Capture, ChangeKind, Severity
 from scrubwatch.serialize import change_to_json, diff_to_dict, iso, version_to_json
-from scrubwatch.store.reads import ArticleSummary, ChangeFilter, OutletHealth
+from scrubwatch.store.records import ArticleSummary, ChangeFilter, OutletHealth
 from scrubwatch.web.deps import MAX_PAGE_SIZE, PAGE_SIZE, health_window_start, web_of
 from scrubwatch.web.searchview import removed_to_json, search_to_json
 

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
 from scrubwatch.serialize import window_text
-from scrubwatch.store import SqlStore, open_store
+from scrubwatch.store import Store, open_store
 from scrubwatch.web import alerts, api, evidence, feeds, pages, waves
 from scrubwatch.web.deps import Web
 from scrubwatch.web.security import (
@@ -38,7 +38,7 @@ HERE = Path(__file__).parent
 
 
 def create_app(
-    settings: Settings, *, store: SqlStore | None = None, clock: Clock | None = None
+    settings: Settings, *, store: Store | None = None, clock: Clock | None = None
 ) -> FastAPI:
     """The web UI, JSON API and feeds over the store `settings` point at."""
     owned = store is None

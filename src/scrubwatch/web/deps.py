@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from scrubwatch.clock import Clock
 from scrubwatch.config import Settings
-from scrubwatch.store import SqlStore
+from scrubwatch.store import Store
 from scrubwatch.web.security import csrf_token, remember_csrf
 
 PAGE_SIZE = 50
@@ -29,7 +29,7 @@ class Web:
     """The app's collaborators."""
 
     settings: Settings
-    store: SqlStore
+    store: Store
     clock: Clock
     templates: Jinja2Templates
 

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from scrubwatch.model import Change
 from scrubwatch.serialize import iso
-from scrubwatch.store.reads import ChangeFilter
+from scrubwatch.store.records import ChangeFilter
 from scrubwatch.web.deps import web_of
 
 ATOM = "http://www.w3.org/2005/Atom"

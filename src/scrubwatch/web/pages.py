@@ -19,7 +19,7 @@ from scrubwatch.errors import FetchError, UsageError
 from scrubwatch.model import Article, ChangeKind, Severity
 from scrubwatch.netguard import web_policy
 from scrubwatch.runner import Runner
-from scrubwatch.store.reads import ChangeFilter
+from scrubwatch.store.records import ChangeFilter
 from scrubwatch.web.deps import PAGE_SIZE, Web, health_window_start, web_of
 from scrubwatch.web.diffview import side_by_side
 from scrubwatch.web.feeds import change_title

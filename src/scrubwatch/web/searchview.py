@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from scrubwatch.serialize import iso
-from scrubwatch.store.search import MARK_END, MARK_START, RemovedHit, SearchHit
+from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
 
 
 def snippet_pieces(snippet: str) -> list[tuple[str, bool]]:
