@@ -1,4 +1,5 @@
-"""Shared fixtures: a fake outlet on loopback, a fresh data dir, and the CLI as users run it."""
+"""Shared fixtures: a fake outlet on loopback, a fresh data dir, the CLI as users run it, and
+the concurrency rule (no database call on an event loop) watched in every test."""
 
 from __future__ import annotations
 
@@ -13,10 +14,20 @@ from typing import Any
 import pytest
 
 from databases import database_url
+from loop_guard import LoopGuard
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.store import SqlStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def loop_guard() -> Iterator[LoopGuard]:
+    """Fails any test during which scrubwatch code sent a query from a running event loop
+    (README, "How it is built"); a test that provokes one on purpose clears `calls`."""
+    with LoopGuard() as guard:
+        yield guard
+    assert not guard.calls, "database calls on the event loop:\n" + "\n".join(guard.calls)
 
 
 @pytest.fixture

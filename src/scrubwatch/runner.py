@@ -3,6 +3,10 @@
 It owns the per-process resources (HTTP client, WARC writer, the processing thread) and
 decides what runs when; each article's work is `pipeline.check_article`. The scale-out mode
 runs that same function as procrastinate tasks instead.
+
+The store is synchronous: every call to it from a coroutine here goes through
+`asyncio.to_thread` (or the processing thread), so a slow query never stalls the fetches
+and deliveries sharing the loop.
 """
 
 from __future__ import annotations
@@ -143,7 +147,11 @@ class Runner:
         outlet, now and later, goes through the SSRF guard."""
         fetcher = self.services.fetcher.for_outlet(web_added)
         found = await inspect(fetcher, url, limit=self.settings.max_new_articles_per_source)
-        now = self.clock.now()
+        added = await asyncio.to_thread(self._remember, found, self.clock.now(), web_added)
+        return found, added
+
+    def _remember(self, found: Discovery, now: datetime, web_added: bool) -> int:
+        """Store an inspected outlet and its articles; returns how many articles are new."""
         host = found.outlet.host
         new_outlet = self.store.outlet(host) is None
         self.store.upsert_outlet(replace(found.outlet, web_added=web_added), now)
@@ -152,13 +160,14 @@ class Runner:
             # Inspection read all of a new outlet's sources: that was its first discovery
             # pass, so the next one waits its interval instead of fetching them all again.
             self.store.mark_discovered(host, now)
-        return found, added
+        return added
 
     async def discover(self, *, force: bool = False) -> int:
         """Read every outlet's sources (those due, or all with `force`); returns new articles."""
         now = self.clock.now()
         interval = timedelta(minutes=self.settings.discover_interval_minutes)
-        due = [o for o in self.store.outlets() if force or _discovery_due(o, now, interval)]
+        outlets = await asyncio.to_thread(self.store.outlets)
+        due = [o for o in outlets if force or _discovery_due(o, now, interval)]
         counts = await asyncio.gather(*(self._discover_one(o) for o in due))
         return sum(counts)
 
@@ -173,9 +182,11 @@ class Runner:
             limit=settings.max_new_articles_per_source,
             budget=budget,
         )
-        now = self.clock.now()
-        added = self._add_found(outlet.host, found, now)
-        self.store.mark_discovered(outlet.host, now)
+        return await asyncio.to_thread(self._file_discovered, outlet.host, found, self.clock.now())
+
+    def _file_discovered(self, host: str, found: Sequence[Found], now: datetime) -> int:
+        added = self._add_found(host, found, now)
+        self.store.mark_discovered(host, now)
         return added
 
     def _add_found(self, host: str, found: Sequence[Found], now: datetime) -> int:
@@ -249,7 +260,7 @@ class Runner:
         `on_due` hears the number of checks to do, and again when discovery adds some.
         """
         limit, halt = asyncio.Semaphore(self.settings.concurrency), asyncio.Event()
-        due = self._due(all_articles)
+        due = await asyncio.to_thread(self._due, all_articles)
         if on_due is not None:
             on_due(len(due))
         report = PassReport()
@@ -257,7 +268,8 @@ class Runner:
         async def discover_then_check() -> list[CheckResult]:
             report.new_articles = await self.discover(force=force_discovery)
             taken = {a.id for a in due}
-            found = [a for a in self._due(all_articles) if a.id not in taken]
+            now_due = await asyncio.to_thread(self._due, all_articles)
+            found = [a for a in now_due if a.id not in taken]
             if found and on_due is not None:
                 on_due(len(due) + len(found))
             return await self.check(found, on_result=on_result, stop=stop, limit=limit, halt=halt)
@@ -336,7 +348,7 @@ class Runner:
                 if on_pass is not None:
                     on_pass(report)
                 alerts.start()
-                wait = self._seconds_until_due()
+                wait = await asyncio.to_thread(self._seconds_until_due)
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=wait)
                 except TimeoutError:

@@ -85,12 +85,12 @@ def build_app(settings: Settings, state: WorkerState) -> procrastinate.App:
         store being unavailable fails the job, and procrastinate retries it."""
         runner = state.runner
         assert runner is not None, "the worker's runner is opened before jobs run"
-        article = runner.store.article_by_id(article_id)
+        article = await asyncio.to_thread(runner.store.article_by_id, article_id)
         if article is None or article.state in (ArticleState.DUPLICATE, ArticleState.UNWATCHED):
             return
         assert context.job is not None
         key = f"job-{context.job.id}"
-        if context.job.attempts and runner.store.recorded(key):
+        if context.job.attempts and await asyncio.to_thread(runner.store.recorded, key):
             # A retry of a check recorded before its worker died: fetching again would only
             # write a second WARC record that no capture points to.
             return
@@ -182,7 +182,7 @@ async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
     discovered now are handed out on the next tick.
     """
     now = runner.clock.now()
-    due = runner.store.lease_due(now, now + LEASE, BATCH)
+    due = await asyncio.to_thread(runner.store.lease_due, now, now + LEASE, BATCH)
     queued = await defer_checks(app, [article.id for article in due if article.id is not None])
     stalled = runner.settings.worker_stalled_seconds
     for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled):

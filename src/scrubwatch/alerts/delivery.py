@@ -4,6 +4,9 @@ Called after every pass of checks, so it must never hold checks up: each message
 short timeout, rules are served concurrently, and a rule whose channel fails stops for this
 pass (its other due deliveries wait for the same retry time) instead of timing out once per
 queued change. A delivery is marked sent only after its channel took it.
+
+Every store call runs in a worker thread (`asyncio.to_thread`): the loop that sends one
+rule's messages is the loop that sends every other rule's, and the checks' too.
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ async def deliver_pending(
     """Send the deliveries due at `now`; returns what happened."""
     report = DeliveryReport()
     by_rule: dict[int, list[int]] = defaultdict(list)
-    for delivery_id, rule_id in store.due_delivery_ids(now, BATCH):
+    for delivery_id, rule_id in await asyncio.to_thread(store.due_delivery_ids, now, BATCH):
         by_rule[rule_id].append(delivery_id)
     if not by_rule:
         return report
@@ -103,20 +106,27 @@ async def _serve_rule(
     lease = timedelta(seconds=timeout * 2 + 60)
     base_url = base_url_of(settings)
     for position, delivery_id in enumerate(due_ids):
-        group = _claim_group(store, delivery_id, now, lease)
+        group = await asyncio.to_thread(_claim_group, store, delivery_id, now, lease)
         if not group:
             continue
         rule = group[0].rule
         try:
             await sender.send(rule, outgoing(group, base_url))
         except DeliveryFailed as exc:
-            _failed(store, settings, now, group, str(exc), report, rng)
+            error = str(exc)
+            report.errors.append(f"{rule.name}: {error}")
+            gave_up, retrying = await asyncio.to_thread(
+                _failed, store, settings.alert_max_attempts, now, group, error, rng
+            )
+            report.failed += gave_up
+            report.retrying += retrying
             # The channel is down: the rest of this rule waits for the same retry time,
             # without counting an attempt it did not make.
             retry_at = now + backoff(group[0].attempts, rng)
-            store.postpone_deliveries(due_ids[position + 1 :], str(exc), retry_at, now)
+            rest = due_ids[position + 1 :]
+            await asyncio.to_thread(store.postpone_deliveries, rest, error, retry_at, now)
             return
-        store.mark_delivered([d.id for d in group], now)
+        await asyncio.to_thread(store.mark_delivered, [d.id for d in group], now)
         report.sent += len(group)
         report.messages += 1
         if rule.digest_minutes:
@@ -135,24 +145,22 @@ def _claim_group(store: Store, delivery_id: int, now: datetime, lease: timedelta
 
 def _failed(
     store: Store,
-    settings: Settings,
+    max_attempts: int,
     now: datetime,
     group: list[Delivery],
     error: str,
-    report: DeliveryReport,
     rng: random.Random | None,
-) -> None:
-    max_attempts = settings.alert_max_attempts
-    report.errors.append(f"{group[0].rule.name}: {error}")
+) -> tuple[int, int]:
+    """Record a failed attempt: give up on the deliveries out of attempts, retry the others
+    with backoff. Returns (given up, retrying); the caller counts them on its own loop."""
     give_up = [d.id for d in group if d.attempts >= max_attempts]
     retry = [d for d in group if d.attempts < max_attempts]
     if give_up:
         store.mark_attempt_failed(give_up, error, None)
-        report.failed += len(give_up)
     if retry:
         retry_at = now + backoff(max(d.attempts for d in retry), rng)
         store.mark_attempt_failed([d.id for d in retry], error, retry_at)
-        report.retrying += len(retry)
+    return len(give_up), len(retry)
 
 
 def outgoing(group: list[Delivery], base_url: str) -> Outgoing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
@@ -31,9 +32,12 @@ async def runner_session(
     `shared_pacing`: per-host request spacing also holds across processes (scale-out
     workers), through the PostgreSQL store.
     """
-    with store_session(settings) as store:
+    store = await asyncio.to_thread(open_store, settings)  # migrations run here: off the loop
+    try:
         fetcher = None
         if shared_pacing:
             fetcher = Fetcher(settings, shared_pacing=store.shared_pacing())
         async with Runner(settings, store, clock=clock, fetcher=fetcher) as runner:
             yield runner
+    finally:
+        await asyncio.to_thread(store.close)

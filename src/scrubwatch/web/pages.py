@@ -191,7 +191,8 @@ async def add_watch(
         async with Runner(web.settings, web.store, clock=web.clock) as runner:
             found, added = await runner.watch(url.strip(), web_added=True)
     except (FetchError, UsageError) as exc:
-        return _outlets(request, error=f"cannot watch {url}: {exc}")
+        error = f"cannot watch {url}: {exc}"
+        return await run_in_threadpool(_outlets, request, error=error)
     notice = f"Watching {found.kind} of {found.outlet.host}: {added} new article(s)."
     return RedirectResponse(
         request.url_for("outlets_page").include_query_params(notice=notice), status_code=303
