@@ -49,7 +49,9 @@ def test_a_run_with_discovery_and_alerts_never_queries_on_the_loop(
         async with Runner(settings, store, analysis_workers=0) as runner:
             await runner.watch(outlet.base_url)
             await runner.check_pass(all_articles=True)
-            await asyncio.to_thread(store.add_alert_rule, AlertRule("desk", hook_url), datetime.now(UTC))
+            await asyncio.to_thread(
+                store.add_alert_rule, AlertRule("desk", hook_url), datetime.now(UTC)
+            )
             outlet.delete("aliyev-beijing")
             outlet.publish("baku-port", f"{TITLE}: the port", PARAGRAPHS, byline=BYLINE)
             stop = asyncio.Event()
