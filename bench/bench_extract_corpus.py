@@ -16,7 +16,9 @@ from pathlib import Path
 
 import lxml.html
 
-DATA = Path(os.environ.get("SCRUBWATCH_BENCH_DATA", Path(__file__).parents[2] / "shared" / "data"))
+DATA = Path(
+    os.environ.get("SCRUBWATCH_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 FOLDERS = ("cleanportaleval", "readability-testpages", "newspaper4k-tests")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\u1000-\u109f]")

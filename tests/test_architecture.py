@@ -9,11 +9,13 @@ import y` (relative ones resolved against the file's own package), and string ca
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).parent.parent / "src" / "scrubwatch"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "scrubwatch"
 PURE = [
     "model",
     "errors",
@@ -165,6 +167,29 @@ def test_only_config_reads_the_environment() -> None:
             continue
         text = path.read_text()
         assert "os.environ" not in text and "getenv" not in text, path
+
+
+def _absolute_shared_paths(source: str) -> list[str]:
+    """String literals (docstrings too) that name shared data by an absolute path."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += re.findall(r"(?<![\w.:/])/(?:work|[\w./-]*/shared)\b[\w./-]*", node.value)
+    return found
+
+
+def test_tests_and_benchmarks_find_shared_data_beside_the_repository() -> None:
+    """../shared is found from the repository root (`Path(__file__).resolve().parents[2] /
+    "shared"`), never at an absolute path: a checkout anywhere else must find it too."""
+    for folder in ("tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            assert _absolute_shared_paths(path.read_text()) == [], path
+    root = "/"  # kept apart, or this very file would be an offender
+    bad = f'DATA = Path("{root}work/shared/data")\nSEED = "{root}home/me/shared/seed"\n'
+    good = 'DATA = ROOT.parent / "shared" / "data"  # "../shared/data"\nURL = "http://x/shared"\n'
+    expected = {f"{root}work/shared/data", f"{root}home/me/shared/seed"}
+    assert set(_absolute_shared_paths(bad)) == expected
+    assert _absolute_shared_paths(good) == []
 
 
 def test_the_reader_resolves_relative_imports_and_import_module_calls() -> None:

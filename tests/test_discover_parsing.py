@@ -1,7 +1,7 @@
 """Discovery parsing: feeds, sitemaps, robots.txt and homepage links, from bytes alone.
 
 Fixtures under tests/fixtures/discover are written for these tests; the last section reads the
-real feeds and sitemaps of /work/shared/data when that folder exists.
+real feeds and sitemaps of ../shared/data (beside the repository) when that folder exists.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from scrubwatch.discover.links import (
 from scrubwatch.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
 FIXTURES = Path(__file__).parent / "fixtures" / "discover"
-REAL = Path("/work/shared/data/real-feeds-sitemaps")
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-feeds-sitemaps"
 
 
 def fixture(name: str) -> bytes:
