@@ -16,8 +16,12 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/scrubwatch demo
 
+# Share of scrubwatch's statements the tests must run: a little under the measured total
+# (93% on 2026-12-02), raised as tests grow, never lowered to let a change through.
+COVERAGE_FLOOR := 91
+
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest --cov=scrubwatch --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -29,4 +33,4 @@ typecheck: install
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage build src/*.egg-info
