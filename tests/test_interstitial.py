@@ -33,7 +33,7 @@ from scrubwatch.pipeline.analysis import Page, analyse
 from scrubwatch.runner import PassReport, Runner
 from scrubwatch.store import SqlStore, open_store
 from scrubwatch.web import create_app
-from test_architecture import FACES, IO_MODULES, PROJECT_IO, _hits, _imports
+from test_architecture import FACES, IO_MODULES, PROJECT_IO, _hits, imports_of
 from web_support import Client
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,7 +45,7 @@ T = TypeVar("T")
 
 def test_the_wall_test_is_pure_logic() -> None:
     """Layer 2 (DESIGN.md): no I/O, no store, fetch or pipeline, so it runs anywhere."""
-    assert not _hits(_imports(Path(interstitial.__file__)), IO_MODULES | FACES | PROJECT_IO)
+    assert not _hits(imports_of(Path(interstitial.__file__)), IO_MODULES | FACES | PROJECT_IO)
 
 
 def _page(name: str) -> bytes:

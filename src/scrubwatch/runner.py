@@ -2,11 +2,8 @@
 
 It owns the per-process resources (HTTP client, WARC writer, the processing thread) and
 decides what runs when; each article's work is `pipeline.check_article`. The scale-out mode
-runs that same function as procrastinate tasks instead.
-
-The store is synchronous: every call to it from a coroutine here goes through
-`asyncio.to_thread` (or the processing thread), so a slow query never stalls the fetches
-and deliveries sharing the loop.
+runs that same function as procrastinate tasks instead. Coroutines here call the store
+(synchronous) through `asyncio.to_thread` or the processing thread, never on the loop.
 """
 
 from __future__ import annotations
@@ -155,12 +152,11 @@ class Runner:
         host = found.outlet.host
         new_outlet = self.store.outlet(host) is None
         self.store.upsert_outlet(replace(found.outlet, web_added=web_added), now)
-        added = self._add_found(host, found.articles, now)
         if new_outlet:
             # Inspection read all of a new outlet's sources: that was its first discovery
             # pass, so the next one waits its interval instead of fetching them all again.
-            self.store.mark_discovered(host, now)
-        return added
+            return self._file_discovered(host, found.articles, now)
+        return self._add_found(host, found.articles, now)
 
     async def discover(self, *, force: bool = False) -> int:
         """Read every outlet's sources (those due, or all with `force`); returns new articles."""
