@@ -102,6 +102,7 @@ def test_every_outlet_policy_key_is_documented_with_its_type_and_default() -> No
 
 # A value unlike the default, per documented type, to show an environment name takes effect.
 _SAMPLES = {"int": "7", "float": "7.5", "str": "x", "str or none": "x", "list of str": "a,b"}
+_SAMPLE_OF = {"web_allowed_networks": "10.20.0.0/16"}  # settings whose values are checked
 
 
 @pytest.mark.parametrize("field", fields(Settings), ids=lambda f: f.name)
@@ -118,7 +119,7 @@ def test_each_documented_environment_name_sets_its_setting(
     assert env == f"`{ENV_PREFIX}{name.upper()}`"
     default = getattr(Settings(), name)
     samples = {**_SAMPLES, "bool": "no" if default else "yes", "path": str(tmp_path)}
-    sample = samples[kind]
+    sample = _SAMPLE_OF.get(name) or samples[kind]
     loaded = load_settings(environ={env.strip("`"): sample}, config_file=empty)
     assert getattr(loaded, name) != default
 
