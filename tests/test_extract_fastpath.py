@@ -168,3 +168,26 @@ def test_one_letter_edits_are_seen_in_any_encoding(encoding: str, content_type: 
     edited_body = _russian_page(edited, "10:20").encode(encoding)
     assert extract_document(edited_body, None, content_type).paragraphs[1] != RUSSIAN[1]
     assert not unchanged(edited_body, content_type, hint)
+
+
+def test_the_region_holds_every_paragraph_whatever_their_order() -> None:
+    """Paragraphs are looked for in page order first (linear time on huge pages); out of
+    order, each is still found, and the region is the one holding them all."""
+    page = (
+        b"<html><body><aside><p>Most read: Talks resume in the port city today.</p></aside>"
+        b"<div class='story'><p>First paragraph of the story, about the corridor.</p>"
+        b"<p>Second paragraph of the story, about the railway.</p></div></body></html>"
+    )
+    in_order = (
+        "First paragraph of the story, about the corridor.",
+        "Second paragraph of the story, about the railway.",
+    )
+    hints = [
+        make_hint(page, None, Document(title="Talks", paragraphs=paragraphs))
+        for paragraphs in (in_order, in_order[::-1])
+    ]
+    assert hints[0] is not None and hints[0] == hints[1]
+    assert hints[0].path[-1] == ("div", 0)
+    everything = (*in_order, "Most read: Talks resume in the port city today.")
+    hint = make_hint(page, None, Document(title="Talks", paragraphs=everything))
+    assert hint is not None and hint.path[-1] == ("body", 0)

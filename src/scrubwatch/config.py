@@ -48,6 +48,9 @@ class Settings:
     read_timeout: float = 20.0
     total_timeout: float = 60.0  # whole fetch, so a server that dribbles bytes cannot hold us
     max_body_bytes: int = 15_000_000  # counted after decompression
+    # Pages with more elements are recorded "too large to analyse in detail", not analysed:
+    # the bound on what one page can cost (see extract.MAX_PAGE_ELEMENTS).
+    max_page_elements: int = 8_000
     max_redirects: int = 10
     concurrency: int = 16  # fetches in flight across all hosts
     per_host_concurrency: int = 4
@@ -189,6 +192,7 @@ _AT_LEAST_ONE = {
     "concurrency",
     "per_host_concurrency",
     "max_body_bytes",
+    "max_page_elements",
     "max_new_articles_per_source",
     "discovery_max_bytes",
     "gone_after_failures",

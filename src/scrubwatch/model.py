@@ -58,11 +58,17 @@ class CaptureOutcome(StrEnum):
     # A failed look too: the page answered with an interstitial (bot challenge, consent,
     # login or paywall) instead of the article. Retried like a failure, never a deletion.
     BLOCKED = "blocked"
+    # The page answered but is too large to analyse in detail (`max_page_elements`): not
+    # compared, retried like a failure, never a deletion (the site is there).
+    TOO_LARGE = "too_large"
 
     @property
     def is_failure(self) -> bool:
-        """Whether this capture failed to see the article (failed or blocked)."""
-        return self in (CaptureOutcome.FAILED, CaptureOutcome.BLOCKED)
+        """Whether this capture failed to see the article (failed, blocked or too large)."""
+        return self in FAILED_LOOKS
+
+
+FAILED_LOOKS = frozenset({CaptureOutcome.FAILED, CaptureOutcome.BLOCKED, CaptureOutcome.TOO_LARGE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,13 @@ Two promises the rest of scrubwatch relies on:
 - Stability: page chrome (menus, "most read" lists, clocks, ads, banners, footers) never
   reaches the Document, so two fetches of an unchanged article give equal Documents.
 - No exceptions: hostile or broken input gives a Document with whatever was found, and
-  empty `paragraphs` when no article was found; a capture never fails in extraction.
+  empty `paragraphs` when no article was found; a capture never fails in extraction. The
+  one exception is asked for: with `max_elements`, a page with more elements than that
+  raises `PageTooLarge` before any costly step.
+
+Bounded cost: every step is linear or close to it in the page's elements, but at a few
+tenths of a millisecond per element; `max_elements` is how a caller bounds the time and
+memory one page can take (`MAX_PAGE_ELEMENTS` for pages fetched while watching).
 """
 
 from __future__ import annotations
@@ -32,11 +38,47 @@ from scrubwatch.extract.listing import looks_like_listing
 from scrubwatch.extract.parsing import parse_html
 from scrubwatch.model import Document
 
-__all__ = ["decode_html", "extract_document"]
+__all__ = ["MAX_PAGE_ELEMENTS", "PageTooLarge", "decode_html", "extract_document"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Elements a watched page may have and still be analysed: what a hostile page can have for
+# its analysis to stay under 2 s of CPU (bench/bench_extract_bounds.py). Of 663 real
+# article pages in ../shared/data the 99th percentile has 2,410 and only a long Wikipedia
+# article more than this (9,893).
+MAX_PAGE_ELEMENTS = 8_000
+# Text costs too (date search, sentence work): a page may hold this many characters of text
+# per allowed element, 800,000 by default (that Wikipedia article has half a million).
+TEXT_CHARS_PER_ELEMENT = 100
+_NOT_TEXT = frozenset({"script", "style", "template", "noscript"})
+
+
+class PageTooLarge(Exception):
+    """The page has more elements or text than the caller's limit allows: too large to
+    analyse in detail."""
+
+
+def _check_size(tree: HtmlElement, limit: int | None) -> None:
+    """Raise PageTooLarge when `tree` has more than `limit` elements, or more than
+    TEXT_CHARS_PER_ELEMENT * `limit` characters of text (counting stops there)."""
+    if limit is None:
+        return
+    max_chars = TEXT_CHARS_PER_ELEMENT * limit
+    chars = 0
+    for count, element in enumerate(tree.iter(), start=1):
+        if count > limit:
+            raise PageTooLarge(f"too large to analyse in detail: more than {limit:,} elements")
+        if element.tag not in _NOT_TEXT and isinstance(element.text, str):
+            chars += len(element.text)
+        chars += len(element.tail or "")
+        if chars > max_chars:
+            raise PageTooLarge(
+                f"too large to analyse in detail: more than {max_chars:,} characters of text"
+            )
+
+
 _NO_CREDITS = metadata.Credits(None, None, None)
 
 
@@ -96,9 +138,13 @@ def _detected_language(paragraphs: tuple[str, ...]) -> str | None:
 
 
 def extract_document(
-    body: bytes, url: str | None = None, content_type: str | None = None
+    body: bytes,
+    url: str | None = None,
+    content_type: str | None = None,
+    *,
+    max_elements: int | None = None,
 ) -> Document:
-    """The article in an HTTP response body; never raises.
+    """The article in an HTTP response body; raises only PageTooLarge (with `max_elements`).
 
     `url` is the URL the body was fetched from (after redirects), used to make the canonical
     URL absolute; `content_type` is the response's Content-Type header, for its charset.
@@ -107,6 +153,7 @@ def extract_document(
     tree = _guarded("parse", None, lambda: parse_html(text))
     if tree is None:
         return Document()
+    _check_size(tree, max_elements)
     # Everything read from the whole page first: strip_furniture then changes the tree.
     metas: metadata.Metas = _guarded("metas", {}, lambda: metadata.page_metas(tree))
     credits = _guarded("credits", _NO_CREDITS, lambda: metadata.credits(tree))

@@ -38,6 +38,11 @@ _HINT_VERSION = 1
 _SKIP = frozenset({"script", "style", "template", "noscript", "-comment"})
 _CANDIDATE_TAGS = frozenset({"article", "main", "section", "div", "td", "body", "form"})
 _KEY_CHARS = 40
+# Bounds on finding the article's container, so a hostile page costs linear time: text read
+# from candidates, in multiples of the page's text; key searches when paragraphs are out of
+# page order, in characters compared.
+_READ_BUDGET_PAGES = 20
+_UNORDERED_SEARCH_BUDGET = 50_000_000
 # Climbing from the tightest container: take the parent when it adds little besides it.
 _CLIMB_RATIO = 1.3
 _CLIMB_LEVELS = 3
@@ -174,19 +179,48 @@ def _follow(tree: LexborHTMLParser, path: tuple[tuple[str, int], ...]) -> Lexbor
     return node
 
 
+def _holds_all(text: str, keys: list[str]) -> bool:
+    """Whether every key occurs in `text`, in bounded time.
+
+    Paragraphs come in page order, so one forward scan usually settles it in linear time.
+    Only when they do not is each key searched on its own, and only while that stays cheap:
+    a page too big for it gets no region (no fast path), which is never wrong.
+    """
+    position = 0
+    for key in keys:
+        found = text.find(key, position)
+        if found < 0:
+            break
+        position = found + len(key)
+    else:
+        return True
+    if len(keys) * len(text) > _UNORDERED_SEARCH_BUDGET:
+        return False
+    return all(key in text for key in keys)
+
+
 def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
-    """The smallest element holding every paragraph, widened to its article if close by."""
+    """The smallest element holding every paragraph, widened to its article if close by.
+
+    The text read from candidates is capped at a few times the page's text: past that
+    (thousands of nested containers) the smallest one found so far is kept; a larger
+    region only makes the fast path say "changed" more often, never wrongly "unchanged".
+    """
     keys = [_squeeze(p.replace(" | ", ""))[:_KEY_CHARS] for p in document.paragraphs]
     body = tree.body
     if body is None or not keys:
         return None
     best: tuple[int, LexborNode] | None = None
+    budget = _READ_BUDGET_PAGES * len(body.text(deep=True, separator=""))
     for node in [body, *body.traverse()]:
         if node.tag not in _CANDIDATE_TAGS:
             continue
         text = _squeeze(node.text(deep=True, separator=""))
-        if (best is None or len(text) < best[0]) and all(k in text for k in keys):
+        budget -= len(text)
+        if (best is None or len(text) < best[0]) and _holds_all(text, keys):
             best = (len(text), node)
+        if budget < 0:
+            break
     if best is None:
         return None
     size, region = best

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrubwatch.deletion import classify_gone
-from scrubwatch.extract import extract_document
+from scrubwatch.extract import MAX_PAGE_ELEMENTS, PageTooLarge, extract_document
 from scrubwatch.extract.fastpath import make_hint
 from scrubwatch.interstitial import WALL_STATUSES, detect_interstitial
 from scrubwatch.model import DeletionKind, Document
@@ -30,6 +30,7 @@ class Page:
     content_type: str | None
     previous: Document | None = None  # the article's latest version, if any
     probe: Document | None = None  # the host's page for a surely-missing URL (soft 404s)
+    max_elements: int | None = MAX_PAGE_ELEMENTS  # larger pages are not analysed (None: all)
 
     @property
     def extractable(self) -> bool:
@@ -50,6 +51,8 @@ class Analysis:
     # What stood in front of the article ("bot challenge", "consent wall", "login wall",
     # "paywall"): a failed look, never a deletion or an edit.
     blocked: str | None = None
+    # Why the page was not analysed at all (more elements than `Page.max_elements`).
+    too_large: str | None = None
 
 
 def analyse(page: Page) -> Analysis:
@@ -60,7 +63,12 @@ def analyse(page: Page) -> Analysis:
     """
     document = None
     if page.extractable:
-        document = extract_document(page.body, page.final_url, page.content_type)
+        try:
+            document = extract_document(
+                page.body, page.final_url, page.content_type, max_elements=page.max_elements
+            )
+        except PageTooLarge as exc:
+            return Analysis(None, None, None, str(exc), too_large=str(exc))
     blocked = _wall(page, document)
     if blocked is not None:
         return Analysis(document, None, None, f"blocked: {blocked}", blocked)

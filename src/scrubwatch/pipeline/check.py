@@ -23,14 +23,9 @@ from scrubwatch.model import (
     WarcRef,
 )
 from scrubwatch.pipeline.analysis import Analysis, Page, analyse
+from scrubwatch.pipeline.failures import record_blocked, record_failure, record_too_large
 from scrubwatch.pipeline.offload import WorkerDied
-from scrubwatch.pipeline.record import (
-    record_blocked,
-    record_document,
-    record_failure,
-    record_gone,
-    save,
-)
+from scrubwatch.pipeline.record import record_document, record_gone, save
 from scrubwatch.pipeline.services import CheckResult, Services
 from scrubwatch.store.records import StaleCheck
 from scrubwatch.store.warc import payload_digest
@@ -203,6 +198,7 @@ def _process(
         content_type=response.content_type,
         previous=previous.document if previous else None,
         probe=probe,
+        max_elements=services.settings.max_page_elements,
     )
     pending = _Pending(capture, previous, page)
     if offload and page.extractable:
@@ -254,6 +250,8 @@ def _record(
     capture, previous = pending.capture, pending.previous
     if analysis.blocked is not None:
         return record_blocked(services, article, capture, analysis.blocked)
+    if analysis.too_large is not None:
+        return record_too_large(services, article, capture, analysis.too_large)
     if analysis.gone is not None:
         return record_gone(services, article, capture, previous, *analysis.gone)
     document = analysis.document

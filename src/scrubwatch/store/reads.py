@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, Text, and_, case, cast, func, or_, select
 
-from scrubwatch.model import Article, CaptureOutcome, Change, ChangeKind
+from scrubwatch.model import FAILED_LOOKS, Article, Change, ChangeKind
 from scrubwatch.store import schema as t
 from scrubwatch.store.records import ArticleSummary, ChangeFilter, OutletHealth
 from scrubwatch.store.rows import (
@@ -110,7 +110,7 @@ class StoreReads(SearchReads):
 
     def outlet_health(self, since: datetime) -> list[OutletHealth]:
         """Every outlet with its counts; failure rate over captures made at or after `since`."""
-        failures = (CaptureOutcome.FAILED.value, CaptureOutcome.BLOCKED.value)
+        failures = [outcome.value for outcome in FAILED_LOOKS]
         failed = case((t.captures.c.outcome.in_(failures), 1), else_=0)
         captures = (
             select(

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from scrubwatch.model import (
+    FAILED_LOOKS,
     Article,
     ArticleState,
     Capture,
@@ -196,14 +197,14 @@ def version_from_row(row: Row[Any]) -> Version:
 
 def last_seen_before() -> Any:
     """A column for change queries: the time of the article's last good capture before the
-    change was detected (failed and blocked looks saw nothing, so they do not count)."""
+    change was detected (failed, blocked and too-large looks saw nothing: they do not count)."""
     c = t.captures.c
     return (
         select(func.max(c.fetched_at))
         .where(
             c.article_id == t.changes.c.article_id,
             c.fetched_at < t.changes.c.detected_at,
-            c.outcome.not_in((CaptureOutcome.FAILED.value, CaptureOutcome.BLOCKED.value)),
+            c.outcome.not_in([outcome.value for outcome in FAILED_LOOKS]),
         )
         .scalar_subquery()
         .label("last_seen_before")
