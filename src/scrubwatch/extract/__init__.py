@@ -18,7 +18,10 @@ Two promises the rest of scrubwatch relies on:
 
 Bounded cost: every step is linear or close to it in the page's elements, but at a few
 tenths of a millisecond per element; `max_elements` is how a caller bounds the time and
-memory one page can take (`MAX_PAGE_ELEMENTS` for pages fetched while watching).
+memory one page can take (`MAX_PAGE_ELEMENTS` for pages fetched while watching). A size
+limit rather than a clock: the verdict on a page must be the same on every machine and in
+every worker, where a time budget would analyse a page here, call it too large there, and
+flip between the two from pass to pass.
 """
 
 from __future__ import annotations
