@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_extract_corpus import DATA, FOLDERS, Page, pages, prf
 from bench_extract_mutations import MUTATIONS, roundtrip
 
-from scrubwatch.extract import extract_document
+from scrubwatch.extract.document import extract_document
 from scrubwatch.extract.fastpath import make_hint, unchanged
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import lxml.html
 from lxml.html import HtmlElement
 
-from scrubwatch.extract import decode_html
+from scrubwatch.extract.charset import decode_html
 
 _CHROME = re.compile(r"nav|menu|footer|header|masthead|breadcrumb", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(\d{1,2})\s*(minutes?|mins?|hours?|hrs?)\s+ago\b", re.IGNORECASE)

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from scrubwatch.compare import compare_documents
 from scrubwatch.deletion import classify_gone
-from scrubwatch.extract import decode_html, extract_document
+from scrubwatch.extract.document import decode_html, extract_document
 from scrubwatch.model import Diff, Document, Severity
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

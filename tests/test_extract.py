@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from scrubwatch.extract import decode_html, extract_document
 from scrubwatch.extract.body import is_chrome, paragraphs_from
 from scrubwatch.extract.charset import encoding_for_label, sniff_encoding
+from scrubwatch.extract.document import decode_html, extract_document
 from scrubwatch.model import Document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from trafilatura.metadata import extract_author
 
-from scrubwatch.extract import byline, extract_document
+from scrubwatch.extract import byline
+from scrubwatch.extract.document import extract_document
 from scrubwatch.extract.parsing import parse_html
 
 STORY = "".join(

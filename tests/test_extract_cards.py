@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml.html import fromstring  # type: ignore[import-untyped, unused-ignore]
 
-from scrubwatch.extract import extract_document
+from scrubwatch.extract.document import extract_document
 from scrubwatch.extract.furniture import strip_furniture
 
 STORY = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from scrubwatch.extract import extract_document
 from scrubwatch.extract.body import paragraphs_from
+from scrubwatch.extract.document import extract_document
 
 LONG = "The committee heard from eleven witnesses over two days before it wrote its report."
 

@@ -21,7 +21,7 @@ from hostile_outlet import (
 )
 from scrubwatch.compare import compare_documents
 from scrubwatch.config import Settings
-from scrubwatch.extract import extract_document
+from scrubwatch.extract.document import extract_document
 from scrubwatch.model import CaptureOutcome
 from scrubwatch.runner import PassReport, Runner
 from scrubwatch.store import SqlStore, open_store

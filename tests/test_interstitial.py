@@ -20,7 +20,7 @@ from scrubwatch.clock import ManualClock
 from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.demo.pages import Chrome, StoryView, article_page, not_found_page
-from scrubwatch.extract import extract_document
+from scrubwatch.extract.document import extract_document
 from scrubwatch.interstitial import (
     BOT_CHALLENGE,
     CONSENT_WALL,

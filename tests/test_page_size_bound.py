@@ -17,7 +17,8 @@ from articles import BYLINE, PARAGRAPHS, TITLE
 from scrubwatch.clock import ManualClock
 from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
-from scrubwatch.extract import PageTooLarge, extract_document
+from scrubwatch.extract.bounds import PageTooLarge
+from scrubwatch.extract.document import extract_document
 from scrubwatch.model import ArticleState, CaptureOutcome
 from scrubwatch.pipeline.analysis import Page, analyse
 from scrubwatch.runner import PassReport, Runner

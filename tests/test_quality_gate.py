@@ -66,7 +66,7 @@ def test_extraction_f1_on_gold_pages_holds() -> None:
         from bench_extract_corpus import pages, prf  # type: ignore[import-not-found]
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    from scrubwatch.extract import extract_document
+    from scrubwatch.extract.document import extract_document
 
     corpus = pages()
     assert len(corpus) >= 350

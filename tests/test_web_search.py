@@ -64,7 +64,7 @@ def test_migrations_match_the_schema_once_search_objects_are_filtered(scene: Sce
 def test_private_use_characters_never_reach_stored_text() -> None:
     """The search highlights are marked with two private-use characters: text an outlet
     writes cannot carry them, so it cannot fake a highlight."""
-    from scrubwatch.extract import extract_document
+    from scrubwatch.extract.document import extract_document
     from scrubwatch.store.records import MARK_END, MARK_START
 
     story = "Officials said the talks would go on. " * 20

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scrubwatch.alerts import redact, send_test
-from scrubwatch.alerts.define import describe, new_rule
 from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
 from scrubwatch.errors import UsageError
-from scrubwatch.store.records import RuleStatus
+
+if TYPE_CHECKING:  # the alerts package (delivery, channels) is imported where it is used
+    from scrubwatch.store.records import RuleStatus
 
 alerts_app = typer.Typer(
     name="alerts",
@@ -54,6 +54,8 @@ def add(
     ] = None,
 ) -> None:
     """Add an alert rule."""
+    from scrubwatch.alerts.define import describe, new_rule
+
     rule = new_rule(
         name=name,
         target=to,
@@ -86,6 +88,8 @@ def list_rules(ctx: typer.Context) -> None:
 
 
 def _status_line(status: RuleStatus) -> str:
+    from scrubwatch.alerts.define import describe
+
     rule = status.rule
     line = (
         f"{rule.name}: {describe(rule)}; sent {status.sent}, pending {status.pending}, "
@@ -110,6 +114,8 @@ def remove(
 @alerts_app.command("test")
 def test(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The rule's name.")]) -> None:
     """Send a sample change through the rule's channel now."""
+    from scrubwatch.alerts import redact, send_test
+
     settings = settings_of(ctx)
     with store_session(settings) as store:
         rule = store.alert_rule(name)

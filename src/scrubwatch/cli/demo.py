@@ -10,7 +10,7 @@ import asyncio
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.panel import Panel
@@ -22,7 +22,9 @@ from scrubwatch.cli.session import runner_session
 from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.demo.story import BYSTANDERS, DELETED_REPORT, ORIGINAL, SCRUBBED
-from scrubwatch.runner import PassReport
+
+if TYPE_CHECKING:
+    from scrubwatch.runner import PassReport
 
 
 @app.command()

@@ -13,17 +13,6 @@ from scrubwatch.cli.render import safe
 from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
 from scrubwatch.errors import UsageError
-from scrubwatch.evidence import (
-    Renderer,
-    article_selection,
-    build_bundle,
-    change_selection,
-    find_chromium,
-    verify_bundle,
-)
-from scrubwatch.evidence.signing import load_private_key, load_public_key
-from scrubwatch.evidence.timestamp import load_roots
-from scrubwatch.store.warc import WarcArchive
 
 
 @app.command()
@@ -60,6 +49,16 @@ def evidence(
     showed the change (for a deletion, the 404/410/redirect answer). Screenshots are
     rendered from the archived bytes, never the live site.
     """
+    from scrubwatch.evidence import (
+        Renderer,
+        article_selection,
+        build_bundle,
+        change_selection,
+        find_chromium,
+    )
+    from scrubwatch.evidence.signing import load_private_key
+    from scrubwatch.store.warc import WarcArchive
+
     if (change_id is None) == (article is None):
         raise UsageError("give a change id or --article URL (one of them)")
     settings = settings_of(ctx)
@@ -103,6 +102,10 @@ def verify(
 ) -> None:
     """Recompute every hash in an evidence bundle (and its signature); exit 1 naming what
     does not hold."""
+    from scrubwatch.evidence import verify_bundle
+    from scrubwatch.evidence.signing import load_public_key
+    from scrubwatch.evidence.timestamp import load_roots
+
     if not bundle.exists():
         raise UsageError(f"no such file: {bundle}")
     key = load_public_key(public_key) if public_key is not None else None

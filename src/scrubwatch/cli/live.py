@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -12,8 +13,10 @@ from rich.text import Text
 
 from scrubwatch.cli.render import change_heading, safe
 from scrubwatch.model import CaptureOutcome, Change
-from scrubwatch.pipeline import CheckResult
-from scrubwatch.runner import PassReport
+
+if TYPE_CHECKING:
+    from scrubwatch.pipeline import CheckResult
+    from scrubwatch.runner import PassReport
 
 RECENT = 8  # changes kept on screen
 

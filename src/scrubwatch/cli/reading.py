@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
@@ -17,15 +17,14 @@ from rich.text import Text
 from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.render import print_diff, render_change, render_versions, safe
 from scrubwatch.cli.session import store_session
-from scrubwatch.compare import compare_documents
-from scrubwatch.compare.pairs import version_before
 from scrubwatch.config import Settings
 from scrubwatch.errors import FetchError, ScrubwatchError, UsageError
-from scrubwatch.extract import extract_document
-from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Article, ChangeKind, Document
 from scrubwatch.serialize import change_to_json, document_to_json, version_to_json
-from scrubwatch.store import Store
+
+if TYPE_CHECKING:  # imported where used: each command pays only for what it needs
+    from scrubwatch.fetch import Fetcher
+    from scrubwatch.store import Store
 
 
 class KindOption(StrEnum):
@@ -94,6 +93,9 @@ def diff(
     By default the version the page shows now is compared with the one it showed before,
     which after a flip-back is not the number below it (see `compare.pairs`).
     """
+    from scrubwatch.compare import compare_documents
+    from scrubwatch.compare.pairs import version_before
+
     settings = settings_of(ctx)
     with store_session(settings) as store:
         article = _article(store, url)
@@ -139,21 +141,33 @@ def extract(
 async def _extract_all(
     settings: Settings, sources: list[str], url: str | None
 ) -> list[tuple[str, Document, str | None]]:
-    results: list[tuple[str, Document, str | None]] = []
+    if not any(_is_url(source) for source in sources):  # files only: no HTTP client
+        return [await _extract_result(None, source, url) for source in sources]
+    from scrubwatch.fetch import Fetcher
+
     async with Fetcher(settings) as fetcher:
-        for source in sources:
-            try:
-                document = await _extract_one(fetcher, source, url)
-            except (OSError, ScrubwatchError) as exc:
-                results.append((source, Document(), str(exc)))
-                continue
-            error = "no article text found" if document.is_empty else None
-            results.append((source, document, error))
-    return results
+        return [await _extract_result(fetcher, source, url) for source in sources]
 
 
-async def _extract_one(fetcher: Fetcher, source: str, url: str | None) -> Document:
-    if source.startswith(("http://", "https://")):
+async def _extract_result(
+    fetcher: Fetcher | None, source: str, url: str | None
+) -> tuple[str, Document, str | None]:
+    try:
+        document = await _extract_one(fetcher, source, url)
+    except (OSError, ScrubwatchError) as exc:
+        return source, Document(), str(exc)
+    return source, document, "no article text found" if document.is_empty else None
+
+
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+async def _extract_one(fetcher: Fetcher | None, source: str, url: str | None) -> Document:
+    from scrubwatch.extract.document import extract_document
+
+    if _is_url(source):
+        assert fetcher is not None
         response = await fetcher.fetch(source)
         if response.status != 200:
             raise FetchError(f"HTTP {response.status}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.live import Live
@@ -17,9 +17,10 @@ from scrubwatch.cli.render import render_change, safe
 from scrubwatch.cli.session import runner_session
 from scrubwatch.config import Settings
 from scrubwatch.errors import FetchError, UsageError
-from scrubwatch.pipeline import CheckResult
-from scrubwatch.runner import PassReport, Runner
-from scrubwatch.workers import conninfo, run_scheduler
+
+if TYPE_CHECKING:  # the runner comes with the session; workers only for --scheduler-only
+    from scrubwatch.pipeline import CheckResult
+    from scrubwatch.runner import PassReport, Runner
 
 
 @app.command()
@@ -156,6 +157,8 @@ def run(
     """Keep watching on the adaptive schedule until stopped (Ctrl-C or SIGTERM)."""
     settings = settings_of(ctx)
     if scheduler_only:
+        from scrubwatch.workers import conninfo
+
         conninfo(settings.database_url)  # fail early, with the reason, on SQLite
     asyncio.run(_run(settings, scheduler_only))
 
@@ -166,6 +169,8 @@ async def _run(settings: Settings, scheduler_only: bool) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     if scheduler_only:
+        from scrubwatch.workers import run_scheduler
+
         async with runner_session(settings) as runner:
             out.print("Scheduling checks for the workers; stop with Ctrl-C.", markup=False)
             await run_scheduler(settings, runner, stop)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from scrubwatch.alerts.delivery import base_url_of
 from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.reading import parse_since, print_json
 from scrubwatch.cli.render import safe
 from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
-from scrubwatch.pipeline.waves import update_waves
-from scrubwatch.waves import WaveRecord, wave_to_json
+
+if TYPE_CHECKING:
+    from scrubwatch.waves import WaveRecord
 
 
 @app.command()
@@ -36,6 +36,10 @@ def waves(
     only the new changes are looked at), so the list is current even when checks run in
     other processes.
     """
+    from scrubwatch.alerts.delivery import base_url_of
+    from scrubwatch.pipeline.waves import update_waves
+    from scrubwatch.waves import wave_to_json
+
     settings = settings_of(ctx)
     with store_session(settings) as store:
         update_waves(store, settings, SystemClock().now())

@@ -18,7 +18,7 @@ from scrubwatch.discover.feeds import looks_like_feed, parse_feed
 from scrubwatch.discover.links import COMMON_FEED_PATHS, article_links, feed_links, normalize_url
 from scrubwatch.discover.sitemaps import parse_sitemap, sitemaps_from_robots
 from scrubwatch.errors import FetchError, UsageError
-from scrubwatch.extract import decode_html, extract_document
+from scrubwatch.extract.charset import decode_html
 from scrubwatch.fetch import Fetcher, Response
 from scrubwatch.model import Outlet
 
@@ -166,6 +166,8 @@ def _looks_like_article(response: Response, html: str) -> bool:
         return True
     if urlsplit(response.final_url).path in ("", "/"):
         return False
+    from scrubwatch.extract.document import extract_document  # only `watch URL` asks this
+
     doc = extract_document(response.body, response.final_url, response.content_type)
     return len(doc.text.split()) >= ARTICLE_MIN_WORDS
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from scrubwatch.extract.charset import decode_html
-from scrubwatch.extract.parsing import parse_html
 
 _PUNCTUATION = " \t\n\r\xa0|·•–—-:,;./()[]«»\"'“”‘’"
 
@@ -47,6 +46,9 @@ def _link_only(element: HtmlElement, memo: dict[HtmlElement, bool]) -> bool:
 
 def link_only_texts(body: bytes, content_type: str | None = None) -> frozenset[str]:
     """The keys (`text_key`) of every element of the page whose text is all link text."""
+    # trafilatura's parsing comes with this: loaded only when a comparison needs it.
+    from scrubwatch.extract.parsing import parse_html
+
     tree = parse_html(decode_html(body, content_type))
     if tree is None:
         return frozenset()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrubwatch.deletion import classify_gone
-from scrubwatch.extract import MAX_PAGE_ELEMENTS, PageTooLarge, extract_document
+from scrubwatch.extract.bounds import MAX_PAGE_ELEMENTS, PageTooLarge
 from scrubwatch.extract.fastpath import make_hint
 from scrubwatch.interstitial import WALL_STATUSES, detect_interstitial
 from scrubwatch.model import DeletionKind, Document
@@ -61,6 +61,10 @@ def analyse(page: Page) -> Analysis:
     Walls are judged first: a challenge or consent page looks like an emptied article or a
     "not found" page to the deletion tests.
     """
+    # Imported on the first page analysed: a pass of unchanged pages, or a process whose pages
+    # are analysed by workers, never loads trafilatura.
+    from scrubwatch.extract.document import extract_document
+
     document = None
     if page.extractable:
         try:

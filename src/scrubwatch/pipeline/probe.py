@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from scrubwatch.errors import FetchError
-from scrubwatch.extract import extract_document
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Document
 
@@ -50,4 +49,6 @@ class NotFoundProbes:
             return None  # the host answers missing pages honestly
         # Extraction is done here, on the event loop, because it happens once per host per
         # PROBE_TTL: not worth a trip through the processing thread.
+        from scrubwatch.extract.document import extract_document  # loaded when first needed
+
         return extract_document(response.body, response.final_url, response.content_type)
