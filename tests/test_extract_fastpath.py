@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from scrubwatch.demo.outlet import FakeOutlet
-from scrubwatch.extract import extract_document
+from scrubwatch.extract.document import extract_document
 from scrubwatch.extract.fastpath import FastHint, make_hint, unchanged
 from scrubwatch.model import Document
 
@@ -191,3 +191,63 @@ def test_the_region_holds_every_paragraph_whatever_their_order() -> None:
     everything = (*in_order, "Most read: Talks resume in the port city today.")
     hint = make_hint(page, None, Document(title="Talks", paragraphs=everything))
     assert hint is not None and hint.path[-1] == ("body", 0)
+
+
+def _churning_page(visit: int, paragraphs: list[str], *, title: str = "Port deal") -> bytes:
+    """A news page whose chrome inside the article changes on every visit: a share counter,
+    a relative time and a "read also" box of rotating teasers (links with their times)."""
+    teasers = "".join(
+        f'<li><a href="/news/story-{(visit + k) % 9}">Story {(visit + k) % 9} about ferries</a>'
+        f" <time>{(visit * 7 + k) % 59 + 1} min ago</time></li>"
+        for k in range(3)
+    )
+    body = [f"<p>{p}</p>" for p in paragraphs]
+    body.insert(2, f'<aside class="related"><h3>Read also</h3><ul>{teasers}</ul></aside>')
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body>"
+        f"<header><a href='/'>The Courier</a> <time class='clock'>09:{visit:02d}</time></header>"
+        f"<main><article><h1>{title}</h1>"
+        '<p class="byline">By <span class="author">Leyla Aliyeva</span></p>'
+        f'<p class="meta"><time datetime="2026-12-03">{visit + 3} minutes ago</time> · '
+        f'<span class="shares">{visit * 131 + 17:,} shares</span></p>'
+        f'<div class="body">{"".join(body)}</div></article>'
+        f'<aside class="most-read"><ol><li><a href="/x">Most read {visit}</a></li></ol></aside>'
+        "</main></body></html>"
+    ).encode()
+
+
+def test_chrome_churning_inside_the_article_is_left_out_of_the_hint() -> None:
+    first = _churning_page(1, PARAGRAPHS)
+    reference = extract_document(first)
+    hint = make_hint(first, None, reference)
+    assert hint is not None and len(hint.skips) >= 3  # the box, the time, the counter
+    assert FastHint.from_json(json.loads(json.dumps(hint.to_json()))) == hint
+    for visit in range(2, 12):
+        page = _churning_page(visit, PARAGRAPHS)
+        assert extract_document(page).fingerprint() == reference.fingerprint()
+        assert unchanged(page, None, hint), visit
+
+
+def test_edits_around_left_out_chrome_are_never_confirmed() -> None:
+    first = _churning_page(1, PARAGRAPHS)
+    hint = make_hint(first, None, extract_document(first))
+    assert hint is not None
+    edited = [*PARAGRAPHS[:4], PARAGRAPHS[4].replace("$3.7", "$2.9"), *PARAGRAPHS[5:]]
+    pages = [
+        _churning_page(5, edited),  # a figure changed
+        _churning_page(5, PARAGRAPHS[:-1]),  # the last paragraph removed
+        _churning_page(5, [*PARAGRAPHS[:2], "A sentence added next to the box.", *PARAGRAPHS[2:]]),
+        _churning_page(5, PARAGRAPHS, title="Port deal shelved"),
+        _churning_page(5, PARAGRAPHS).replace(b"Leyla Aliyeva", b"Staff reporter"),
+        _churning_page(5, PARAGRAPHS).replace(
+            b"</time> \xc2\xb7", b"</time> Corrected: wrong date \xc2\xb7"
+        ),
+    ]
+    reference = extract_document(first).fingerprint()
+    for number, page in enumerate(pages):
+        full = extract_document(page)
+        if full.fingerprint() != reference:  # what full extraction sees as an edit...
+            assert not unchanged(page, None, hint), number  # ...the fast path never confirms
+        else:
+            assert number == 5  # text beside the dateline is not article text either way
+            assert not unchanged(page, None, hint)  # but new text in the region is doubt

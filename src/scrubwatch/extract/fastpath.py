@@ -5,34 +5,37 @@ Most re-checks find an unchanged article inside a page whose bytes changed (cloc
 with lexbor (selectolax), walks to the element that held the article last time, and
 compares a hash of it with the one remembered in a `FastHint`.
 
-The answer is one-sided: `unchanged` says True only when the article region is identical in
-structure and text (attributes other than `class` are ignored, so random ad ids do not
-matter) and every other part of the page that feeds the Document's metadata is identical
-too: the `<head>` metadata, JSON-LD, `<h1>`s, byline and date elements. Anything else (the
-region moved and cannot be found exactly once, it changed, the metadata changed) is doubt,
-and doubt means False: the caller runs the full extraction.
+The answer is one-sided: `unchanged` says True only when a full extraction would give a
+Document with the same identity as the hinted one (headline, byline and paragraphs: what a
+version is; dates are not, see `Document.fingerprint`, and the canonical URL). That holds
+when the article region is identical in structure and text (attributes other than `class`
+are ignored, so random ad ids do not matter; the region's own churning chrome, found when
+the hint was made, is left out: `churn`) and every other part of the page that extraction
+reads the headline, byline or canonical URL from is identical too: the `<head>` metadata,
+JSON-LD, `<h1>`s and byline elements. Anything else (the region moved and cannot be found
+exactly once, it changed, the metadata changed) is doubt, and doubt means False: the caller
+runs the full extraction.
 
-What it cannot see, by design: a date printed as free text outside the region (the
-published date is also searched for in the page text) changing while the region stays
-identical. The region is chosen generously (the enclosing `<article>` when there is one) to
-keep that rare.
+Dates are deliberately not looked at: clocks, "updated 3 minutes ago" and the "most read"
+box's times change on every visit of most news pages, and a new date alone is never an edit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scrubwatch.extract.charset import decode_html, sniff_encoding
+from scrubwatch.extract.churn import churning_blocks, squeeze
 from scrubwatch.model import Document
 
 __all__ = ["FastHint", "make_hint", "unchanged"]
 
-_HINT_VERSION = 1
+_HINT_VERSION = 2  # 2: dates out of the context, churning blocks out of the region
 # Elements whose content never reaches a Document (trafilatura drops them), so churn in them
 # (ad scripts with tokens, inline styles) need not defeat the fast path.
 _SKIP = frozenset({"script", "style", "template", "noscript", "-comment"})
@@ -47,15 +50,13 @@ _UNORDERED_SEARCH_BUDGET = 50_000_000
 _CLIMB_RATIO = 1.3
 _CLIMB_LEVELS = 3
 _METADATA_KEYS = re.compile(
-    r"title|site_name|author|creator|byline|date|time|modified|published|locale|lang|url|type",
-    re.IGNORECASE,
+    r"title|site_name|author|creator|byline|locale|lang|url|type", re.IGNORECASE
 )
-# Every element outside the region that extraction reads metadata from.
+# Every element outside the region that extraction reads the headline, byline or canonical
+# URL from (dates are not part of a version: see the module docstring).
 _CONTEXT_SELECTORS = (
     "h1",
-    "time",
     "[class*=author], [class*=byline], [rel=author], [itemprop*=author]",
-    "[class*=date], [id*=date], [itemprop*=date], [class*=dateline]",
     "script[type='application/ld+json']",
     "link[rel=canonical]",
 )
@@ -66,9 +67,10 @@ _SPACE = re.compile(r"\s+")
 class FastHint:
     """Where the article sat in a page and what it hashed to; plain JSON-serialisable data."""
 
-    path: tuple[tuple[str, int], ...]  # (tag, index among same-tag siblings) from <html>
+    path: Path  # (tag, index among same-tag siblings) from <html>
     region_sha: str
     context_sha: str
+    skips: tuple[Path, ...] = ()  # churning blocks left out of the region, from the region
 
     def to_json(self) -> dict[str, object]:
         """The hint as JSON-ready data."""
@@ -77,29 +79,36 @@ class FastHint:
             "path": [[tag, index] for tag, index in self.path],
             "region": self.region_sha,
             "context": self.context_sha,
+            "skips": [[[tag, index] for tag, index in skip] for skip in self.skips],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> FastHint:
         """A hint from `to_json` data; ValueError when it is not one (or an older format)."""
         path, region, context = data.get("path"), data.get("region"), data.get("context")
-        if data.get("v") != _HINT_VERSION or not isinstance(path, list):
+        skips = data.get("skips")
+        if data.get("v") != _HINT_VERSION or not isinstance(skips, list):
             raise ValueError("not a fast-path hint of this version")
         if not (isinstance(region, str) and isinstance(context, str)):
             raise ValueError("fast-path hint without hashes")
-        steps = []
-        for step in path:
-            if not (isinstance(step, list) and len(step) == 2):
-                raise ValueError("bad step in fast-path hint")
-            tag, index = step
-            if not (isinstance(tag, str) and isinstance(index, int)):
-                raise ValueError("bad step in fast-path hint")
-            steps.append((tag, index))
-        return cls(tuple(steps), region, context)
+        return cls(_steps(path), region, context, tuple(_steps(skip) for skip in skips))
 
 
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
+Path = tuple[tuple[str, int], ...]
+
+
+def _steps(data: object) -> Path:
+    if not isinstance(data, list):
+        raise ValueError("bad path in fast-path hint")
+    steps = []
+    for step in data:
+        if not (isinstance(step, list) and len(step) == 2):
+            raise ValueError("bad step in fast-path hint")
+        tag, index = step
+        if not (isinstance(tag, str) and isinstance(index, int)):
+            raise ValueError("bad step in fast-path hint")
+        steps.append((tag, index))
+    return tuple(steps)
 
 
 def _parse(body: bytes, content_type: str | None) -> LexborHTMLParser | None:
@@ -115,8 +124,9 @@ def _parse(body: bytes, content_type: str | None) -> LexborHTMLParser | None:
     return tree if tree.body is not None else None
 
 
-def _tokens(node: LexborNode) -> Iterator[str]:
-    """The region as a token stream: tags with classes, closers and whitespace-folded text."""
+def _tokens(node: LexborNode, left_out: frozenset[int]) -> Iterator[str]:
+    """The region as a token stream: tags with classes, closers and whitespace-folded text;
+    a left-out block is its tag alone."""
     stack: list[Iterator[LexborNode]] = [iter([node])]
     while stack:
         child = next(stack[-1], None)
@@ -127,14 +137,17 @@ def _tokens(node: LexborNode) -> Iterator[str]:
         tag = child.tag or ""
         if tag == "-text":
             yield _SPACE.sub(" ", child.text_content or "")
+        elif child.mem_id in left_out:
+            yield f"<~{tag}>"
         elif tag not in _SKIP and not tag.startswith("-"):
             yield f"<{tag}.{child.attrs.get('class') or ''}"
             stack.append(child.iter(include_text=True))
 
 
-def _region_sha(node: LexborNode) -> str:
+def _region_sha(node: LexborNode, left_out: Iterable[LexborNode] = ()) -> str:
     """Hash of the region's tokens, each followed by a unit separator (one update: cheaper)."""
-    tokens = "\x1f".join(_tokens(node)) + "\x1f"
+    ids = frozenset(block.mem_id for block in left_out)
+    tokens = "\x1f".join(_tokens(node, ids)) + "\x1f"
     return hashlib.sha256(tokens.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -158,10 +171,16 @@ def _context_sha(tree: LexborHTMLParser) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _path(node: LexborNode) -> tuple[tuple[str, int], ...]:
+def _path(node: LexborNode, top: LexborNode | None = None) -> Path:
+    """The steps from <html> (or from `top`) down to `node`."""
     steps: list[tuple[str, int]] = []
     current: LexborNode | None = node
-    while current is not None and current.parent is not None and current.tag != "html":
+    while (
+        current is not None
+        and current.parent is not None
+        and current.tag != "html"
+        and current != top
+    ):
         parent = current.parent
         same = [c for c in parent.iter() if c.tag == current.tag]
         steps.append((current.tag or "", next(i for i, c in enumerate(same) if c == current)))
@@ -169,8 +188,8 @@ def _path(node: LexborNode) -> tuple[tuple[str, int], ...]:
     return tuple(reversed(steps))
 
 
-def _follow(tree: LexborHTMLParser, path: tuple[tuple[str, int], ...]) -> LexborNode | None:
-    node = tree.root
+def _follow(start: LexborNode | None, path: Path) -> LexborNode | None:
+    node = start
     for tag, index in path:
         if node is None:
             return None
@@ -199,6 +218,11 @@ def _holds_all(text: str, keys: list[str]) -> bool:
     return all(key in text for key in keys)
 
 
+def _keys(document: Document) -> list[str]:
+    """Each paragraph's squeezed beginning, to find it in a page's text."""
+    return [squeeze(p.replace(" | ", ""))[:_KEY_CHARS] for p in document.paragraphs]
+
+
 def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
     """The smallest element holding every paragraph, widened to its article if close by.
 
@@ -206,7 +230,7 @@ def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
     (thousands of nested containers) the smallest one found so far is kept; a larger
     region only makes the fast path say "changed" more often, never wrongly "unchanged".
     """
-    keys = [_squeeze(p.replace(" | ", ""))[:_KEY_CHARS] for p in document.paragraphs]
+    keys = _keys(document)
     body = tree.body
     if body is None or not keys:
         return None
@@ -215,7 +239,7 @@ def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
     for node in [body, *body.traverse()]:
         if node.tag not in _CANDIDATE_TAGS:
             continue
-        text = _squeeze(node.text(deep=True, separator=""))
+        text = squeeze(node.text(deep=True, separator=""))
         budget -= len(text)
         if (best is None or len(text) < best[0]) and _holds_all(text, keys):
             best = (len(text), node)
@@ -230,7 +254,7 @@ def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
         parent = region.parent
         if parent is None or parent.tag in ("body", "html"):
             break
-        if parent.tag == "article" or len(_squeeze(parent.text(deep=True))) <= _CLIMB_RATIO * size:
+        if parent.tag == "article" or len(squeeze(parent.text(deep=True))) <= _CLIMB_RATIO * size:
             region = parent
     return region
 
@@ -249,9 +273,13 @@ def make_hint(body: bytes, content_type: str | None, document: Document) -> Fast
     if region is None:
         return None
     path = _path(region)
-    if _follow(tree, path) != region:
+    if _follow(tree.root, path) != region:
         return None
-    return FastHint(path, _region_sha(region), _context_sha(tree))
+    blocks = churning_blocks(region, document, _keys(document))
+    skips = tuple(_path(block, region) for block in blocks)
+    if any(_follow(region, skip) != block for skip, block in zip(skips, blocks, strict=True)):
+        skips, blocks = (), []  # a block that cannot be found again: hash the region whole
+    return FastHint(path, _region_sha(region, blocks), _context_sha(tree), skips)
 
 
 def unchanged(body: bytes, content_type: str | None, hint: FastHint) -> bool:
@@ -259,7 +287,12 @@ def unchanged(body: bytes, content_type: str | None, hint: FastHint) -> bool:
     tree = _parse(body, content_type)
     if tree is None:
         return False
-    region = _follow(tree, hint.path)
-    if region is None or _region_sha(region) != hint.region_sha:
+    region = _follow(tree.root, hint.path)
+    if region is None:
+        return False
+    blocks = [_follow(region, skip) for skip in hint.skips]
+    if any(block is None for block in blocks):
+        return False
+    if _region_sha(region, [b for b in blocks if b is not None]) != hint.region_sha:
         return False
     return _context_sha(tree) == hint.context_sha

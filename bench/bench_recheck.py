@@ -1,0 +1,225 @@
+"""Re-checks of unchanged articles whose page chrome churns, against a bare client.
+
+Monitoring spends its life re-checking articles that did not change, on pages whose chrome
+changes on every visit. This outlet (its own loopback server) serves N articles whose pages
+churn the way news sites do: a header clock and today's date, a "most read" box with
+"minutes ago" times, and inside the article a share counter, a "minutes ago" dateline and a
+"read also" box of rotating teasers. The article text never changes.
+
+Measured in one run, so ratios hold on a noisy machine:
+- our first pass and our chrome-only re-pass, in this process (checks/s, CPU ms per check,
+  how many re-checks the fast path settled) and as whole `scrubwatch check --all` processes;
+- a bare client: httpx fetching every article (as many at a time as scrubwatch) and parsing
+  it with lexbor.
+
+Usage: .venv/bin/python bench/bench_recheck.py [N]   (default 300)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+from selectolax.lexbor import LexborHTMLParser
+
+from scrubwatch.config import Settings
+from scrubwatch.pipeline import CheckResult
+from scrubwatch.runner import Runner
+from scrubwatch.store import open_store
+
+SENTENCE = (
+    "Officials in Baku said on Monday that talks on transport links with Beijing would "
+    "continue next month, with delegations expected to discuss rail freight and port capacity."
+)
+HEADLINES = [f"Story number {n} about the region's ports and railways" for n in range(60)]
+EPOCH = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+# Requests in flight to the one host, for scrubwatch (`per_host_concurrency`, 4 by default, as
+# politeness asks) and the bare client alike, so that both are limited the same way.
+CONCURRENCY = 16
+
+
+def _path(number: int) -> str:
+    return f"/news/2026/12/03/report-{number}-on-the-transport-talks"
+
+
+class Outlet:
+    """Pages for N articles; every request gets fresh chrome (clock, counters, teasers)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.base = ""  # set once the server is listening
+        self.hits = 0
+        self._lock = threading.Lock()
+
+    def page(self, path: str) -> bytes | None:
+        with self._lock:
+            self.hits += 1
+            rng = random.Random(self.hits)
+        now = EPOCH + timedelta(seconds=37 * self.hits)
+        if path == "/rss.xml":
+            items = "".join(
+                f"<item><title>Report {n}</title><link>{self.base}{_path(n)}</link></item>"
+                for n in range(self.count)
+            )
+            return (
+                f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+            )
+        if path == "/":
+            return self._html("The Courier", "<p>Front page</p>", rng, now)
+        number = next((n for n in range(self.count) if _path(n) == path), None)
+        if number is None:
+            return None
+        title = f"Report {number} on the transport talks"
+        return self._html(title, self._article(number, rng, now), rng, now)
+
+    def _article(self, number: int, rng: random.Random, now: datetime) -> str:
+        paragraphs = [f"<p>Report {number}, part {p}. {SENTENCE} {SENTENCE}</p>" for p in range(6)]
+        teasers = "".join(
+            f'<li><a href="{_path(rng.randrange(self.count))}">{h}</a> '
+            f"<time>{rng.randint(2, 59)} min ago</time></li>"
+            for h in rng.sample(HEADLINES, 3)
+        )
+        related = f'<aside class="related"><h3>Read also</h3><ul>{teasers}</ul></aside>'
+        return (
+            f"<article><header><h1>Report {number} on the transport talks</h1>"
+            '<p class="byline">By <span class="author">Leyla Aliyeva</span></p>'
+            f'<p class="meta"><time datetime="{(now - timedelta(hours=3)).isoformat()}">'
+            f"{rng.randint(100, 200)} minutes ago</time> · "
+            f'<span class="shares">{rng.randint(10, 9000):,} shares</span></p></header>'
+            f'<div class="body">{"".join(paragraphs[:3])}{related}{"".join(paragraphs[3:])}</div>'
+            "</article>"
+        )
+
+    def _html(self, title: str, main: str, rng: random.Random, now: datetime) -> bytes:
+        popular = "".join(
+            f'<li><a href="{_path(rng.randrange(self.count))}">{h}</a> '
+            f'<time datetime="{now.isoformat()}">{rng.randint(1, 59)} minutes ago</time></li>'
+            for h in rng.sample(HEADLINES, 5)
+        )
+        return (
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta property="og:title" content="{title}">'
+            '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+            f"<script>window.pageview = {rng.getrandbits(48)};</script></head><body>"
+            f'<header><a href="/">The Courier</a> <time class="clock" datetime="{now.isoformat()}">'
+            f'{now:%H:%M}</time> <span class="date-today">{now:%A %d %B}</span></header>'
+            f'<main>{main}<aside class="most-read"><h2>Most read</h2><ol>{popular}</ol></aside>'
+            f'</main><footer>© The Courier · <a href="/about">About</a></footer></body></html>'
+        ).encode()
+
+
+def serve(outlet: Outlet) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            body = outlet.page(self.path)
+            self.send_response(200 if body is not None else 404)
+            body = body or b"not found"
+            kind = "application/rss+xml" if self.path.endswith(".xml") else "text/html"
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _cpu_with_children() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+async def in_process(base: str, count: int, data_dir: Path) -> None:
+    settings = Settings(
+        data_dir=data_dir, max_new_articles_per_source=count, per_host_concurrency=CONCURRENCY
+    )
+    store = open_store(settings)
+    async with Runner(settings, store) as runner:
+        await runner.watch(base + "/rss.xml")
+        for label in ("first pass", "chrome-only re-pass"):
+            fast = 0
+
+            def on_result(result: CheckResult) -> None:
+                nonlocal fast
+                fast += result.fast_path
+
+            wall, cpu = time.perf_counter(), _cpu_with_children()
+            report = await runner.check_pass(all_articles=True, on_result=on_result)
+            wall, cpu = time.perf_counter() - wall, _cpu_with_children() - cpu
+            print(
+                f"| in process | {label} | {report.checked / wall:.1f} | "
+                f"{cpu / max(report.checked, 1) * 1000:.1f} | {fast} of {report.checked} | "
+                f"{len(report.changes)} |"
+            )
+    store.close()
+
+
+def cli_processes(base: str, count: int, data_dir: Path) -> None:
+    config = data_dir.parent / "bench.toml"
+    config.write_text(
+        f"max_new_articles_per_source = {count}\nper_host_concurrency = {CONCURRENCY}\n"
+    )
+    cli = [sys.executable, "-m", "scrubwatch", "--data-dir", str(data_dir), "--config", str(config)]
+    subprocess.run([*cli, "watch", base + "/rss.xml"], check=True, capture_output=True)
+    for label in ("first pass", "chrome-only re-pass"):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run([*cli, "check", "--all"], check=True, capture_output=True)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        per_check = cpu / count * 1000
+        print(f"| `check --all` process | {label} | {count / wall:.1f} | {per_check:.1f} | | |")
+
+
+async def bare_client(base: str, count: int) -> None:
+    """What fetching and parsing alone costs: the floor for any re-check."""
+    limit = asyncio.Semaphore(CONCURRENCY)
+    parsed = 0
+
+    async def one(client: httpx.AsyncClient, n: int) -> None:
+        nonlocal parsed
+        async with limit:
+            response = await client.get(base + _path(n))
+        parsed += LexborHTMLParser(response.content).body is not None
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    async with httpx.AsyncClient() as client:
+        await asyncio.gather(*(one(client, n) for n in range(count)))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    per_page = cpu / count * 1000
+    print(f"| bare httpx + lexbor | every article | {parsed / wall:.1f} | {per_page:.1f} | | |")
+
+
+def main(count: int) -> None:
+    outlet = Outlet(count)
+    server = serve(outlet)
+    base = outlet.base = f"http://127.0.0.1:{server.server_address[1]}"
+    print("| run | pass | checks/s | CPU ms per check | fast path | changes |")
+    print("|---|---|---:|---:|---|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(in_process(base, count, Path(tmp) / "inproc"))
+        cli_processes(base, count, Path(tmp) / "cli")
+        asyncio.run(bare_client(base, count))
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
