@@ -67,6 +67,7 @@ def test_the_runner_loads_the_extractor_only_for_a_page_to_analyse(tmp_path: Pat
     trafilatura in the main process."""
     loaded = _loaded("import scrubwatch.runner", tmp_path)
     assert "trafilatura" not in loaded and "htmldate" not in loaded
+    assert "alembic" not in loaded  # only when a schema needs migrating
     assert "sqlalchemy" in loaded  # the store it cannot do without (the probe sees imports)
     code = (
         "import scrubwatch.runner\n"

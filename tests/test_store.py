@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
+import scrubwatch.migrations
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -26,6 +30,7 @@ from scrubwatch.model import (
     WarcRef,
 )
 from scrubwatch.store import CheckRecord, SqlStore
+from scrubwatch.store.engine import newest_revision
 from scrubwatch.store.schema import metadata
 from scrubwatch.store.search import include_name
 
@@ -53,6 +58,19 @@ def test_migrations_match_the_schema(store: SqlStore) -> None:
         context = MigrationContext.configure(conn, opts={"include_name": include_name})
         diffs = compare_metadata(context, metadata)
     assert diffs == []
+
+
+def test_the_newest_revision_is_known_without_alembic(store: SqlStore) -> None:
+    """Opening a store at the newest revision skips Alembic: that needs every migration
+    file named after its revision, so the newest name is the head."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(scrubwatch.migrations.__file__).parent))
+    scripts = ScriptDirectory.from_config(config)
+    for script in scripts.walk_revisions():
+        assert Path(str(script.path)).name.startswith(f"{script.revision}_")
+    assert newest_revision() == scripts.get_current_head()
+    with store.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == newest_revision()
 
 
 def test_outlet_upsert_merges_sources(store: SqlStore) -> None:
