@@ -9,7 +9,7 @@ their place in the region) out of the hash.
 
 Only what cannot become article text without the rest of the region changing is left out:
 - a block that holds no paragraph, headline or byline text, and is chrome by its tag
-  (`aside`, `nav`, `form`, `button`, `time`...) or by being mostly link text;
+  (`aside`, `nav`, `form`, `button`, `time`...) or by being nearly all link text;
 - a short inline piece (a counter, a relative time) that is not part of the article text.
 Text blocks (`p`, `li`, headings...) are never left out whole unless they are links: their
 inline chrome is left out piece by piece. Anything else is hashed as before.
@@ -31,7 +31,9 @@ _CONTAINERS = frozenset(
 )
 _NEVER_TEXT = frozenset({"script", "style", "template", "noscript"})
 _SHORT_CHARS = 60  # a counter or a relative time, squeezed; a sentence is longer
-_LINK_SHARE = 0.5
+# A block this much link text is a list of links (teasers, "read also"); a sentence with a
+# few links in it (which extraction keeps on some visits and drops on others) is not.
+_LINK_SHARE = 0.8
 MAX_BLOCKS = 50  # past this many, the region is too unusual to trust: hash it whole
 # Characters compared while searching, so a huge region costs bounded time; past it the
 # region is hashed whole (the fast path then only says "changed" more often).
