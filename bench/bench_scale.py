@@ -18,6 +18,7 @@ PostgreSQL, whose schema is dropped and made anew).
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 import tempfile
@@ -41,70 +42,28 @@ from scrubwatch.web import create_app
 
 START = datetime(2025, 12, 1, tzinfo=UTC)
 YEAR = timedelta(days=365)
-WORDS = (
-    "corridor",
-    "railway",
-    "freight",
-    "ministry",
-    "talks",
-    "port",
-    "capacity",
-    "customs",
-    "delegation",
-    "envoy",
-    "agreement",
-    "transit",
-    "border",
-    "minister",
-    "statement",
-    "report",
-    "officials",
-    "region",
-    "energy",
-    "pipeline",
-    "election",
-    "parliament",
-    "court",
-    "ruling",
-    "protest",
-    "journalist",
-    "editor",
-    "correction",
-    "investment",
-    "billion",
-    "million",
-    "percent",
-    "bank",
-    "sanctions",
-    "export",
-    "import",
-    "harbour",
-    "ferry",
-    "Baku",
-    "Beijing",
-    "Yerevan",
-    "Ankara",
-    "Moscow",
-    "Tbilisi",
-    "Caspian",
-    "Zangezur",
-    "Nakhchivan",
-    "summit",
-    "visit",
-)
+_SYLLABLES = ("ba", "ko", "ri", "san", "tel", "mo", "vek", "ul", "dar", "ni", "pro", "sta")
+# A vocabulary of 20,000 words used with Zipf's law, as in real text: a search for two
+# ordinary words matches hundreds of versions, not all of them.
+VOCABULARY = ["".join(w) for w in itertools.product(_SYLLABLES, repeat=4)][:20_000]
+WEIGHTS = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
+SEARCHED = f"{VOCABULARY[300]} {VOCABULARY[900]}"  # two mid-frequency words
+SCRUBBED = "Officials confirmed that Chinese companies would build the Zangezur corridor."
 BATCH = 20_000
 
 
 def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
+    words = rng.choices(VOCABULARY, cum_weights=WEIGHTS, k=rng.randint(12, 24))
     return " ".join(words).capitalize() + "."
 
 
-def _document(rng: random.Random, number: int) -> Document:
+def _document(rng: random.Random, number: int, *, scrubbed_later: bool = False) -> Document:
     paragraphs = tuple(
         " ".join(_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(5, 9))
     )
-    title = f"Report {number}: " + " ".join(rng.choice(WORDS) for _ in range(6))
+    if scrubbed_later or rng.random() < 0.005:  # the story some outlets scrub
+        paragraphs = (*paragraphs[:-1], SCRUBBED)
+    title = f"Report {number}: " + " ".join(rng.choices(VOCABULARY, cum_weights=WEIGHTS, k=6))
     return Document(title=title, byline="Staff reporter", language="en", paragraphs=paragraphs)
 
 
@@ -161,9 +120,10 @@ class Generator:
             added = START + YEAR * (number / self.articles)
             age = START + YEAR - added
             due = added + timedelta(days=60) > START + YEAR  # young: still scheduled
-            versions = 1 + (rng.random() < 0.7) + (rng.random() < 0.3)
             change = rng.random() < 0.2
             deleted = change and rng.random() < 0.3
+            edited = change and not deleted
+            versions = 1 + (edited or rng.random() < 0.7) + (rng.random() < 0.3)
             rows[t.articles].append(
                 {
                     "id": article_id,
@@ -183,7 +143,7 @@ class Generator:
                     "fast_hint": None,
                 }
             )
-            self._captures_and_versions(rows, article_id, number, added, versions)
+            self._captures_and_versions(rows, article_id, number, added, versions, edited)
             if change:
                 rows[t.changes].append(self._change(article_id, added, versions, deleted))
         return rows
@@ -195,9 +155,10 @@ class Generator:
         number: int,
         added: datetime,
         versions: int,
+        edited: bool,
     ) -> None:
         rng = self.rng
-        document = _document(rng, number)
+        document = _document(rng, number, scrubbed_later=edited)
         url = rows[t.articles][-1]["url"]
         first_capture = len(rows[t.captures])
         for k in range(10):
@@ -319,7 +280,7 @@ def measure(store: SqlStore, settings: Settings, repeat: int) -> None:
         "web: changes, page 50": page("/?page=50"),
         "web: changes, term": page("/?term=Zangezur"),
         "web: article page": page(f"/articles/{changed}"),
-        "web: search": page("/search?q=corridor+ferry"),
+        "web: search": page(f"/search?q={SEARCHED.replace(' ', '+')}"),
         "web: removed-text search": page("/search?q=Zangezur+corridor&mode=removed"),
         "web: outlets": page("/outlets"),
         "api: /api/changes": page("/api/changes"),

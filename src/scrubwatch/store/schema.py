@@ -89,6 +89,8 @@ articles = Table(
     Column("check_count", Integer, nullable=False, default=0),
     Column("fast_hint", JSON),  # where the article text sits in the page (extract.fastpath)
     Index("ix_articles_next_check_at", "next_check_at"),
+    # An outlet's article count and last check, without reading every article row.
+    Index("ix_articles_outlet_id_last_checked_at", "outlet_id", "last_checked_at"),
 )
 
 captures = Table(
@@ -113,6 +115,7 @@ captures = Table(
     Column("idempotency_key", String(100), unique=True),
     Index("ix_captures_article_id", "article_id"),
     Index("ix_captures_body_sha256", "body_sha256"),
+    Index("ix_captures_fetched_at", "fetched_at"),  # the recent captures of outlet health
 )
 
 versions = Table(

@@ -1,0 +1,27 @@
+"""Indexes for a year of data: outlet health reads recent captures and per-outlet article
+counts from indexes instead of the whole history (bench/bench_scale.py, #17).
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_captures_fetched_at", "captures", ["fetched_at"])
+    op.create_index(
+        "ix_articles_outlet_id_last_checked_at", "articles", ["outlet_id", "last_checked_at"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_articles_outlet_id_last_checked_at", table_name="articles")
+    op.drop_index("ix_captures_fetched_at", table_name="captures")
