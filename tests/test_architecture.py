@@ -42,10 +42,11 @@ PROJECT_IO = {
     "scrubwatch.runner",
     "scrubwatch.discover",
     "scrubwatch.evidence",
+    "scrubwatch.archives",
 }
 # Layer 3 talks to the world; layer 4 decides what runs when (DESIGN.md, README "How it is
 # built"). Orchestration uses adapters, never the other way round.
-ADAPTERS = ["fetch", "politeness", "robots", "discover", "store", "alerts"]
+ADAPTERS = ["fetch", "politeness", "robots", "discover", "store", "alerts", "archives"]
 ORCHESTRATION = {
     "scrubwatch.pipeline",
     "scrubwatch.runner",

@@ -15,6 +15,7 @@
     │   └── ProtocolFailure    malformed HTTP, broken content encoding
     ├── ExtractionError        bytes that cannot be read as a page at all
     ├── EvidenceError          an evidence bundle cannot be made (no browser, record missing)
+    ├── ArchiveError           a web archive file to import is missing, not a WARC/WACZ, or broken
     └── StorageError           database or archive failure (e.g. a constraint one row broke)
         └── StoreUnavailable   the store itself cannot be used: unreachable, disk full, read-only
 
@@ -84,6 +85,10 @@ class ExtractionError(ScrubwatchError):
 
 class EvidenceError(ScrubwatchError):
     """An evidence bundle cannot be made or rendered as asked."""
+
+
+class ArchiveError(ScrubwatchError):
+    """A web archive given to `import` cannot be read (whole, or from some record on)."""
 
 
 class StorageError(ScrubwatchError):

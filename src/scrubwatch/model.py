@@ -145,6 +145,11 @@ class Outlet:
     web_added: bool = False
 
 
+# `Article.source` of an article known only from an imported web archive: it is not checked
+# live until a `watch` (or an outlet's discovery) names it, which adopts it as it is.
+IMPORTED = "import"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One canonical URL being watched, with its schedule state."""
@@ -152,7 +157,7 @@ class Article:
     url: str
     outlet_host: str
     id: int | None = None
-    source: str = "manual"  # how it was found: manual, feed, sitemap, homepage
+    source: str = "manual"  # how it was found: manual, feed, sitemap, homepage, import
     state: ArticleState = ArticleState.NEW
     added_at: datetime | None = None
     last_checked_at: datetime | None = None
@@ -193,6 +198,9 @@ class Capture:
     version: int | None = None  # the version this capture showed, when it showed one
     idempotency_key: str | None = None  # a retried task with the same key records nothing twice
     id: int | None = None
+    # The web archive file this capture was imported from (`scrubwatch import`); None when
+    # scrubwatch fetched it itself.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +236,9 @@ class Change:
     # When the last good capture before this one was taken: it still showed the old text
     # (or the page before it went), so with `detected_at` it brackets when the change came.
     last_seen_before: datetime | None = None
+    # The web archive file the change was rebuilt from (its capture's source); None when
+    # it was seen live.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from scrubwatch.config import Settings
 from scrubwatch.discover import Budget, Discovery, Found, discover_outlet, inspect
 from scrubwatch.errors import StoreUnavailable
 from scrubwatch.fetch import Fetcher
-from scrubwatch.model import Article, ArticleState, CaptureOutcome, Change, Outlet
+from scrubwatch.model import IMPORTED, Article, ArticleState, CaptureOutcome, Change, Outlet
 from scrubwatch.pipeline import (
     CheckResult,
     ChromeModels,
@@ -307,11 +307,13 @@ class Runner:
             await pool.close()
 
     def _due(self, all_articles: bool) -> list[Article]:
-        """The articles to check now (every watched one with `all_articles`)."""
+        """The articles to check now (every watched one with `all_articles`); one known only
+        from an imported archive is not watched."""
         return [
             article
             for article in self.store.articles(due_at=None if all_articles else self.clock.now())
             if article.state not in (ArticleState.DUPLICATE, ArticleState.UNWATCHED)
+            and article.source != IMPORTED
         ]
 
     async def alert(self) -> DeliveryReport:

@@ -87,6 +87,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "redirect_to": change.redirect_to,
         "summary": change.summary,
         "last_seen_before": iso(change.last_seen_before) if change.last_seen_before else None,
+        "source": change.source,
     }
     for key, value in change.extra.items():  # extra facts may add fields, never replace them
         data.setdefault(key, value)

@@ -50,6 +50,8 @@ def _select(
     for candidate in candidates:
         change_id = candidate.change.id
         assert change_id is not None
+        if candidate.change.source is not None:
+            continue  # rebuilt from an imported archive: history, not news
         for rule in rules:
             assert rule.id is not None
             if change_id <= rule.after_change_id:

@@ -4,6 +4,7 @@ import scrubwatch.cli.alerts  # noqa: F401  (the `alerts` sub-app registers on `
 from scrubwatch.cli import (  # noqa: F401  (they register)
     demo,
     evidence,
+    importing,
     reading,
     scale,
     serve,

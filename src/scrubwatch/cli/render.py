@@ -57,6 +57,8 @@ def render_change(change: Change, *, details: bool = True) -> RenderableType:
         parts.append(Text(f"  {window}", style="dim"))
     if change.redirect_to:
         parts.append(Text(f"  now redirects to {safe(change.redirect_to)}", style="dim"))
+    if change.source:
+        parts.append(Text(f"  rebuilt from {safe(change.source)}", style="dim"))
     if details and change.diff is not None:
         parts.append(render_diff_body(change.diff, indent="    "))
     return Group(*parts)

@@ -222,6 +222,8 @@ def _capture_entry(proof: Proof) -> dict[str, Any]:
         "original_record_id": proof.original_info.record_id if proof.original_info else None,
         "request_record_id": only_record(proof.request).record_id if proof.request else None,
         "archived_at": {"file": c.warc.filename, "offset": c.warc.offset, "length": c.warc.length},
+        # Imported from someone else's web archive (that file), not fetched by scrubwatch.
+        "source": c.source,
     }
 
 

@@ -58,6 +58,12 @@ def _change_section(change: Change | None, captures: Sequence[Mapping[str, Any]]
         f"<p>{escape(change.summary)}</p>",
         f"<p>It happened between the two captures below: {escape(window)}.</p>",
     ]
+    if change.source:
+        lines.append(
+            f"<p>Rebuilt from the web archive {escape(change.source)}: these captures were "
+            "made by whoever made that archive, at the times it records, and copied from it "
+            "by scrubwatch (bodies decoded).</p>"
+        )
     diff = change.diff
     if diff is not None:
         if diff.title is not None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from scrubwatch.errors import FetchError, StoreUnavailable
 from scrubwatch.extract.fastpath import FastHint, unchanged
-from scrubwatch.fetch import Response
+from scrubwatch.fetch import REDIRECT_STATUSES, Response
 from scrubwatch.model import (
     Article,
     ArticleState,
@@ -206,6 +206,21 @@ def _process(
     return _analyse_and_conclude(services, article, pending)
 
 
+def record_response(
+    services: Services, article: Article, blank: Capture, response: Response
+) -> CheckResult:
+    """What a check does after its fetch, for a response obtained elsewhere: archive it,
+    analyse the page, record what it showed. `scrubwatch import` feeds archived responses
+    through here, so they are judged exactly as live ones. Runs in the processing thread.
+
+    No soft-404 probe is fetched (the site may have changed since the archive's day); the
+    "not found" phrases still tell such pages.
+    """
+    step = _process(services, article, blank, response, None, False)
+    assert isinstance(step, CheckResult)  # nothing is offloaded
+    return step
+
+
 def _analyse_and_conclude(services: Services, article: Article, pending: _Pending) -> CheckResult:
     return _conclude(services, article, pending, analyse(pending.page))
 
@@ -288,9 +303,10 @@ def _archive(services: Services, response: Response, fetched_at: datetime) -> tu
     sha = hashlib.sha256(response.body).hexdigest()
     first = services.store.first_body(sha) if response.body else None
     archive = services.archive
+    url = _answered_by(response)
     if first is not None:
         ref = archive.write_revisit(
-            url=response.final_url,
+            url=url,
             fetched_at=fetched_at,
             status=response.status,
             reason=response.reason,
@@ -304,7 +320,7 @@ def _archive(services: Services, response: Response, fetched_at: datetime) -> tu
         )
     else:
         ref = archive.write_response(
-            url=response.final_url,
+            url=url,
             fetched_at=fetched_at,
             status=response.status,
             reason=response.reason,
@@ -314,3 +330,13 @@ def _archive(services: Services, response: Response, fetched_at: datetime) -> tu
             request_headers=response.request_headers or None,
         )
     return ref, sha
+
+
+def _answered_by(response: Response) -> str:
+    """The URL that gave this response. A live fetch follows every redirect that says where
+    to, so that is its final URL; a redirect handed over unfollowed (an imported archive's
+    record whose target was not captured) has its target as final URL and was answered by
+    the last URL of its chain."""
+    if response.status in REDIRECT_STATUSES and response.redirects and response.header("location"):
+        return response.redirects[-1]
+    return response.final_url

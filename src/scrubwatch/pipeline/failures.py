@@ -45,7 +45,7 @@ def record_failure(
     capture = replace(capture, outcome=CaptureOutcome.FAILED, error=error)
     failures = article.consecutive_failures + 1
     retry = _retry_at(services, article, capture)
-    change, state = _persistent_failure(services, article, fetched_at, error, failures)
+    change, state = _persistent_failure(services, article, capture, error, failures)
     # Reporting the article unreachable is judged against its state as read: if another
     # process recorded it meanwhile (perhaps the same deletion), judge again, once.
     record = CheckRecord(
@@ -114,9 +114,9 @@ def _retry_at(services: Services, article: Article, capture: Capture) -> datetim
 
 
 def _persistent_failure(
-    services: Services, article: Article, fetched_at: datetime, error: str, failures: int
+    services: Services, article: Article, capture: Capture, error: str, failures: int
 ) -> tuple[Change | None, ArticleState]:
-    settings = services.settings
+    settings, fetched_at = services.settings, capture.fetched_at
     if article.state != ArticleState.LIVE or not article.latest_version:
         return None, article.state
     assert article.id is not None
@@ -141,6 +141,7 @@ def _persistent_failure(
         to_version=None,
         summary=summary,
         extra={"failure": error, "failing_since": iso(since), "failed_checks": failures},
+        source=capture.source,
     )
     return change, ArticleState.GONE
 

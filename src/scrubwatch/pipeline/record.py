@@ -261,6 +261,7 @@ def _change(
         from_version=from_version,
         to_version=None,
         summary=summary,
+        source=capture.source,  # rebuilt from a web archive: the capture's file
         **fields,  # type: ignore[arg-type]
     )
 

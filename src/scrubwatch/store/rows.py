@@ -98,6 +98,7 @@ def insert_capture(conn: Connection, cap: Capture, version: int | None) -> int:
             "error": cap.error,
             "version": version,
             "idempotency_key": cap.idempotency_key,
+            "source": cap.source,
         },
     )
     key = result.inserted_primary_key
@@ -150,6 +151,7 @@ def insert_change(
             "redirect_to": change.redirect_to,
             "summary": change.summary,
             "details": details,
+            "source": change.source,
         },
     )
 
@@ -172,6 +174,7 @@ def capture_from_row(row: Row[Any]) -> Capture:
         version=row.version,
         idempotency_key=row.idempotency_key,
         id=row.id,
+        source=row.source,
     )
 
 
@@ -229,6 +232,7 @@ def change_from_row(row: Row[Any]) -> Change:
         id=row.id,
         # Only queries that ask for it (with `last_seen_before()`) carry the column.
         last_seen_before=row._mapping.get("last_seen_before"),
+        source=row.source,
     )
 
 

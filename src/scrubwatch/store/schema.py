@@ -113,6 +113,7 @@ captures = Table(
     Column("error", Text),
     Column("version", Integer),
     Column("idempotency_key", String(100), unique=True),
+    Column("source", Text),  # the archive file it was imported from; NULL when fetched live
     Index("ix_captures_article_id", "article_id"),
     Index("ix_captures_body_sha256", "body_sha256"),
     Index("ix_captures_fetched_at", "fetched_at"),  # the recent captures of outlet health
@@ -152,6 +153,7 @@ changes = Table(
     Column("redirect_to", Text),
     Column("summary", Text, nullable=False),
     Column("details", JSON, nullable=False),
+    Column("source", Text),  # the archive file it was rebuilt from; NULL when seen live
     Index("ix_changes_detected_at", "detected_at"),
     Index("ix_changes_article_id", "article_id"),
 )

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scrubwatch.errors import StorageError
 from scrubwatch.model import (
+    IMPORTED,
     Article,
     ArticleState,
     Capture,
@@ -149,9 +150,12 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
     ) -> list[Article]:
         """Add the URLs not yet watched (due at once); returns only the new ones.
 
-        An article a user stopped watching is watched again (due at once), not re-added.
+        An article a user stopped watching is watched again (due at once), not re-added; so
+        is one known only from an imported archive, which keeps its history (and counts as
+        new here). With `source` IMPORTED the new articles are not scheduled at all.
         """
         added: list[str] = []
+        imported = source == IMPORTED
         with self._write() as conn:
             outlet_id = conn.execute(
                 select(t.outlets.c.id).where(t.outlets.c.host == host)
@@ -160,6 +164,8 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                 conn.execute(select(t.articles.c.url).where(t.articles.c.url.in_(urls))).scalars()
             )
             _resume(conn, urls, now)
+            if not imported:
+                added += _adopt_imported(conn, urls, source, now)
             for url in dict.fromkeys(urls):
                 if url in known:
                     continue
@@ -170,7 +176,7 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                         source=source,
                         state=ArticleState.NEW.value,
                         added_at=now,
-                        next_check_at=now,
+                        next_check_at=None if imported else now,
                         consecutive_failures=0,
                         check_count=0,
                     )
@@ -221,6 +227,13 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                     update(t.articles).where(t.articles.c.id.in_(ids)).values(next_check_at=until)
                 )
         return due
+
+    def set_next_check(self, article_id: int, when: datetime | None) -> None:
+        """Schedule the article's next check (None: not checked until watched again)."""
+        with self._write() as conn:
+            conn.execute(
+                update(t.articles).where(t.articles.c.id == article_id).values(next_check_at=when)
+            )
 
     def stop_watching_article(self, article_id: int) -> bool:
         """No more checks for this article; its evidence stays. False if unknown."""
@@ -404,6 +417,21 @@ def _resume(conn: Connection, urls: Sequence[str], now: datetime) -> None:
             )
             .values(state=state.value, next_check_at=now)
         )
+
+
+def _adopt_imported(conn: Connection, urls: Sequence[str], source: str, now: datetime) -> list[str]:
+    """Watch articles known only from an imported archive: due at once, under the source
+    that found them now, their imported history kept (one history per article)."""
+    articles = t.articles.c
+    where = (
+        articles.url.in_(urls),
+        articles.source == IMPORTED,
+        articles.state.not_in((ArticleState.DUPLICATE.value, ArticleState.UNWATCHED.value)),
+    )
+    adopted = list(conn.execute(select(articles.url).where(*where)).scalars())
+    if adopted:
+        conn.execute(update(t.articles).where(*where).values(source=source, next_check_at=now))
+    return adopted
 
 
 def _next_number(conn: Connection, article_id: int) -> int:

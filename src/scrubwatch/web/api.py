@@ -201,6 +201,7 @@ def capture_to_json(capture: Capture) -> dict[str, Any]:
         else None,
         "error": capture.error,
         "version": capture.version,
+        "source": capture.source,  # the web archive file it was imported from, or null
     }
 
 
