@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,8 +12,10 @@ from scrubwatch.cli.reading import print_json
 from scrubwatch.cli.render import render_change, safe
 from scrubwatch.cli.session import runner_session
 from scrubwatch.config import Settings
-from scrubwatch.pipeline.importing import ImportReport, import_archives
 from scrubwatch.serialize import change_to_json
+
+if TYPE_CHECKING:
+    from scrubwatch.pipeline.importing import ImportReport
 
 
 @app.command("import")
@@ -49,6 +51,8 @@ def import_(
 
 async def _import(settings: Settings, files: list[str]) -> ImportReport:
     """The import in the processing thread (it writes to the store), then the scrub waves."""
+    from scrubwatch.pipeline.importing import import_archives  # loaded when used
+
     async with runner_session(settings) as runner:
         loop = asyncio.get_running_loop()
         executor = runner.services.executor
