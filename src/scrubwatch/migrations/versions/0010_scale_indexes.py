@@ -1,16 +1,16 @@
 """Indexes for a year of data: outlet health reads recent captures and per-outlet article
 counts from indexes instead of the whole history (bench/bench_scale.py, #17).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
