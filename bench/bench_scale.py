@@ -12,7 +12,7 @@ Also bytes per capture and per version in the database.
 
 Usage: .venv/bin/python bench/bench_scale.py [--scale 0.1] [--db URL] [--repeat 20]
 (default: a SQLite file in a temporary directory; `--db postgresql+psycopg://...` for
-PostgreSQL, whose schema is dropped and made anew).
+PostgreSQL, where the schema `bench_scale` is dropped and made anew).
 """
 
 from __future__ import annotations
@@ -306,12 +306,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), db=args.db)
-        if args.db and args.db.startswith("postgresql"):
+        db = args.db
+        if db and db.startswith("postgresql"):  # a schema of its own, made anew
             from sqlalchemy import create_engine
 
-            with create_engine(args.db).begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            with create_engine(db).begin() as conn:
+                conn.execute(text("DROP SCHEMA IF EXISTS bench_scale CASCADE"))
+                conn.execute(text("CREATE SCHEMA bench_scale"))
+            db += ("&" if "?" in db else "?") + "options=-csearch_path%3Dbench_scale"
+        settings = Settings(data_dir=Path(tmp), db=db)
         store = open_store(settings)
         started = time.perf_counter()
         counts = Generator(store, args.scale).run()

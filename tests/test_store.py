@@ -29,7 +29,7 @@ from scrubwatch.model import (
     TextPair,
     WarcRef,
 )
-from scrubwatch.store import CheckRecord, SqlStore
+from scrubwatch.store import CheckRecord, SqlStore, schema
 from scrubwatch.store.engine import newest_revision
 from scrubwatch.store.schema import metadata
 from scrubwatch.store.search import include_name
@@ -290,3 +290,32 @@ def test_next_due_is_the_soonest_scheduled_check(store: SqlStore) -> None:
     _article(store)
     store.add_articles("news.example", [URL + "-later"], "feed", T0 + timedelta(hours=1))
     assert store.next_due() == T0
+
+
+def test_article_page_lists_changed_articles_first_across_its_pages(store: SqlStore) -> None:
+    """Most recently changed first, then the never-changed ones, newest first; pages of any
+    size and offset cut that one order without gaps or repeats."""
+    store.upsert_outlet(Outlet(host="news.example", homepage="https://news.example/"), T0)
+    urls = [f"https://news.example/a/{n}" for n in range(7)]
+    articles = store.add_articles("news.example", urls, "feed", T0)
+    changed_at = {
+        1: T0 + timedelta(hours=3),
+        4: T0 + timedelta(hours=9),
+        5: T0 + timedelta(hours=1),
+    }
+    with store.engine.begin() as conn:
+        for index, moment in changed_at.items():
+            conn.execute(
+                schema.articles.update()
+                .where(schema.articles.c.id == articles[index].id)
+                .values(last_change_at=moment)
+            )
+    expected = [urls[4], urls[1], urls[5], urls[6], urls[3], urls[2], urls[0]]
+    assert [s.article.url for s in store.article_page(limit=50)] == expected
+    for size in (1, 2, 3, 4):
+        pages = [
+            [s.article.url for s in store.article_page(limit=size, offset=start)]
+            for start in range(0, 8, size)
+        ]
+        assert [url for page in pages for url in page] == expected, size
+    assert [s.article.url for s in store.article_page(outlet="other.example")] == []

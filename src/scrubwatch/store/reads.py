@@ -77,36 +77,29 @@ class StoreReads(SearchReads):
     def article_page(
         self, *, outlet: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[ArticleSummary]:
-        """Articles, most recently changed first, with their latest title."""
-        title = (
-            select(t.versions.c.title)
-            .where(
-                t.versions.c.article_id == t.articles.c.id,
-                t.versions.c.number == t.articles.c.latest_version,
-            )
-            .scalar_subquery()
-        )
-        count = (
-            select(func.count(t.changes.c.id))
-            .where(t.changes.c.article_id == t.articles.c.id)
-            .scalar_subquery()
-        )
-        query = (
-            article_query()
-            .add_columns(title.label("title"), count.label("change_count"))
-            .order_by(
-                t.articles.c.last_change_at.is_(None),
-                t.articles.c.last_change_at.desc(),
-                t.articles.c.id.desc(),
-            )
-            .limit(limit)
-            .offset(offset)
-        )
-        if outlet is not None:
-            query = query.where(t.outlets.c.host == outlet)
+        """Articles, most recently changed first (then the newest never changed), with their
+        latest title.
+
+        Read in two index-ordered parts, changed articles then the others, so that a page
+        never sorts a year's articles (a million rows) to show its first fifty.
+        """
+        changed = _article_summaries(outlet).where(t.articles.c.last_change_at.is_not(None))
+        changed = changed.order_by(
+            t.articles.c.last_change_at.desc(), t.articles.c.id.desc()
+        ).limit(limit + offset)
         with self.reader.connect() as conn:
-            rows = conn.execute(query).all()
-        return [ArticleSummary(article_from_row(r), r.title, r.change_count) for r in rows]
+            rows = conn.execute(changed).all()
+            found = list(rows[offset:])
+            if len(found) < limit:  # every changed article is in `rows`: the others follow
+                never = (
+                    _article_summaries(outlet)
+                    .where(t.articles.c.last_change_at.is_(None))
+                    .order_by(t.articles.c.id.desc())
+                    .limit(limit - len(found))
+                    .offset(max(0, offset - len(rows)))
+                )
+                found += conn.execute(never).all()
+        return [ArticleSummary(article_from_row(r), r.title, r.change_count) for r in found]
 
     def outlet_health(self, since: datetime) -> list[OutletHealth]:
         """Every outlet with its counts; failure rate over captures made at or after `since`.
@@ -176,6 +169,25 @@ def _change_conditions(f: ChangeFilter) -> list[Any]:
             )
         )
     return conditions
+
+
+def _article_summaries(outlet: str | None) -> Any:
+    """Articles with their latest title and their number of changes, of one outlet or all."""
+    title = (
+        select(t.versions.c.title)
+        .where(
+            t.versions.c.article_id == t.articles.c.id,
+            t.versions.c.number == t.articles.c.latest_version,
+        )
+        .scalar_subquery()
+    )
+    count = (
+        select(func.count(t.changes.c.id))
+        .where(t.changes.c.article_id == t.articles.c.id)
+        .scalar_subquery()
+    )
+    query = article_query().add_columns(title.label("title"), count.label("change_count"))
+    return query if outlet is None else query.where(t.outlets.c.host == outlet)
 
 
 def _health(

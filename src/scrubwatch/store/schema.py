@@ -91,6 +91,7 @@ articles = Table(
     Index("ix_articles_next_check_at", "next_check_at"),
     # An outlet's article count and last check, without reading every article row.
     Index("ix_articles_outlet_id_last_checked_at", "outlet_id", "last_checked_at"),
+    Index("ix_articles_last_change_at", "last_change_at", "id"),  # most recently changed first
 )
 
 captures = Table(
