@@ -15,6 +15,7 @@ import pytest
 
 from databases import database_url
 from loop_guard import LoopGuard
+from proxy_support import NAME, OUTLET_HOST, SOURCE
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.store import SqlStore
 
@@ -33,6 +34,14 @@ def loop_guard() -> Iterator[LoopGuard]:
 @pytest.fixture
 def outlet() -> Iterator[FakeOutlet]:
     with FakeOutlet() as fake:
+        yield fake
+
+
+@pytest.fixture
+def hidden_outlet() -> Iterator[FakeOutlet]:
+    """A fake outlet on 127.0.0.2 called outlet.test, answering the test proxies only
+    (tests/proxy_support.py): an article that arrives came through a proxy."""
+    with FakeOutlet(host=OUTLET_HOST, host_name=NAME, only_from=SOURCE) as fake:
         yield fake
 
 

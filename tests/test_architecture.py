@@ -26,6 +26,7 @@ PURE = [
     "interstitial",
     "wall_phrases",
     "hosts",
+    "network",
     "schedule",
     "serialize",
     "extract",

@@ -19,6 +19,13 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from scrubwatch.errors import ConfigError
+from scrubwatch.network import (
+    OutletNetwork,
+    as_lines,
+    check_proxy,
+    cookie_item,
+    header_line,
+)
 
 ENV_PREFIX = "SCRUBWATCH_"
 
@@ -27,11 +34,17 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class OutletPolicy:
-    """Per-outlet overrides (TOML `[outlets."host"]` tables)."""
+    """Per-outlet overrides (TOML `[outlets."host"]` tables); the network ones are checked
+    and explained in scrubwatch.network."""
 
     interval_scale: float = 1.0  # multiplies every re-check interval: 0.5 = twice as often
     horizon_days: float | None = None
     min_host_delay: float | None = None
+    proxy: tuple[str, ...] = ()  # tried in turn when one cannot be reached
+    headers: tuple[str, ...] = ()  # "Name: value" lines
+    cookies: tuple[str, ...] = ()  # "name=value" items
+    user_agent: str | None = None
+    fetcher: str = "http"  # "browser": rendered in Chromium (scrubwatch.browser)
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,10 @@ class Settings:
     # checks in a row spanning at least this many hours: outages are not deletions.
     gone_after_failures: int = 6
     gone_after_hours: float = 48.0
+    # An outlet is "unreachable from here" after this many failed or blocked looks at two or
+    # more of its articles with no answer in between: alerted once, and its articles are not
+    # reported gone meanwhile (scrubwatch.store.outages).
+    outlet_unreachable_checks: int = 5
     # Comma-separated groups; `|` joins the names of one thing: "Zangezur|Зангезур|Zəngəzur".
     watch_terms: tuple[str, ...] = ()
     # Removals of one story (or term group) by several outlets this close form a scrub wave.
@@ -93,6 +110,21 @@ class Settings:
         """The overrides for an outlet's host (with or without "www.")."""
         bare = host.removeprefix("www.")
         return self.outlets.get(host) or self.outlets.get(bare) or OutletPolicy()
+
+    def network_for(self, host: str, stored_proxy: str | None = None) -> OutletNetwork:
+        """How to reach an outlet: its policy's network settings; a proxy set with
+        `watch --proxy` (stored with the outlet) comes before the file's."""
+        policy = self.policy_for(host)
+        proxies = policy.proxy
+        if stored_proxy:
+            proxies = (stored_proxy, *(p for p in proxies if p != stored_proxy))
+        return OutletNetwork(
+            host=host,
+            proxies=proxies,
+            headers=tuple(header_line(line) for line in policy.headers),
+            cookies=tuple(cookie_item(item) for item in policy.cookies),
+            user_agent=policy.user_agent,
+        )
 
     @property
     def database_url(self) -> str:
@@ -176,13 +208,19 @@ def _coerce(values: Mapping[str, Any]) -> Settings:
         try:
             changes[name] = _convert(raw, current, name)
         except (TypeError, ValueError) as exc:
-            raise ConfigError(f"bad value for {name}: {raw!r} ({exc})") from exc
+            raise ConfigError(f"bad value for {name}: {_shown(name, raw)}({exc})") from None
     settings = replace(defaults, **changes)
     for name in changes:
         problem = _out_of_range(name, getattr(settings, name))
         if problem:
-            raise ConfigError(f"bad value for {name}: {values[name]!r} ({problem})")
+            raise ConfigError(f"bad value for {name}: {_shown(name, values[name])}({problem})")
     return settings
+
+
+def _shown(name: str, raw: Any) -> str:
+    """The value as an error message may quote it: never the outlet tables, whose proxies may
+    hold a password (their errors name the outlet and the key instead)."""
+    return "" if name == "outlets" else f"{raw!r} "
 
 
 # Limits every value must keep, so that a typo fails at start with its name instead of
@@ -196,6 +234,7 @@ _AT_LEAST_ONE = {
     "max_new_articles_per_source",
     "discovery_max_bytes",
     "gone_after_failures",
+    "outlet_unreachable_checks",
     "alert_max_attempts",
 }
 _ABOVE_ZERO = {
@@ -244,6 +283,9 @@ def _bad_structure(name: str, value: Any) -> str | None:
     return None
 
 
+_NUMERIC = ("interval_scale", "horizon_days", "min_host_delay")
+
+
 def _bad_network(items: tuple[str, ...]) -> str | None:
     for item in items:
         try:
@@ -254,7 +296,7 @@ def _bad_network(items: tuple[str, ...]) -> str | None:
 
 
 def _numbers(policy: OutletPolicy) -> list[float]:
-    return [v for v in (getattr(policy, f.name) for f in fields(policy)) if v is not None]
+    return [v for v in (getattr(policy, name) for name in _NUMERIC) if v is not None]
 
 
 def _outlet_policies(raw: Any) -> dict[str, OutletPolicy]:
@@ -265,8 +307,37 @@ def _outlet_policies(raw: Any) -> dict[str, OutletPolicy]:
     for host, table in raw.items():
         if not isinstance(table, Mapping) or set(table) - known:
             raise ValueError(f"outlet {host}: known keys are {', '.join(sorted(known))}")
-        policies[str(host).lower()] = OutletPolicy(**{k: float(v) for k, v in table.items()})
+        try:
+            policies[str(host).lower()] = _outlet_policy(table)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"outlet {host}: {exc}") from None
     return policies
+
+
+def _outlet_policy(table: Mapping[str, Any]) -> OutletPolicy:
+    """One outlet's table, every value checked: a bad proxy or header stops the command
+    with one line naming the outlet and the key, never a failing fetch later."""
+    values: dict[str, Any] = {k: float(v) for k, v in table.items() if k in _NUMERIC}
+    if "proxy" in table:
+        values["proxy"] = tuple(check_proxy(p) for p in as_lines(table["proxy"], ""))
+    if "headers" in table:
+        values["headers"] = as_lines(table["headers"], ": ")
+        for line in values["headers"]:
+            header_line(line)
+    if "cookies" in table:
+        values["cookies"] = as_lines(table["cookies"], "=")
+        for item in values["cookies"]:
+            cookie_item(item)
+    if "fetcher" in table:
+        if table["fetcher"] not in ("http", "browser"):
+            raise ValueError("fetcher is 'http' or 'browser'")
+        values["fetcher"] = table["fetcher"]
+    if "user_agent" in table:
+        agent = table["user_agent"]
+        if not isinstance(agent, str) or not agent.strip() or any(ord(c) < 32 for c in agent):
+            raise ValueError("user_agent must be one line of text")
+        values["user_agent"] = agent
+    return OutletPolicy(**values)
 
 
 def _convert(raw: Any, current: Any, name: str) -> Any:

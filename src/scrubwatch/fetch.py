@@ -1,7 +1,17 @@
 """Polite HTTP fetching with hard limits: the only place scrubwatch talks HTTP.
 
 One `httpx.AsyncClient` per process, and a second one whose connections go through the SSRF
-guard (`guarded()`, for outlets added through the web UI; scrubwatch.netguard). Redirects
+guard (`guarded()`, for outlets added through the web UI; scrubwatch.netguard). An outlet
+with network settings of its own (proxies, headers, cookies, user agent: scrubwatch.network)
+gets a view of the fetcher (`for_outlet`) that shares the host gates, the global limit and
+the pacing, so politeness still holds per target host whatever the route.
+
+A proxy and the SSRF guard do not mix: a proxy resolves names and connects itself, out of
+the guard's sight, so it could reach the inside of the network for a web user. An outlet
+added on the web that has a proxy configured is therefore refused at every request (never
+fetched directly either: its operator wanted it reached through the proxy, and a direct
+request would show the watcher's own address). Proxies are set in the TOML file or with
+`watch --proxy`, never from the web. Redirects
 are followed here rather than by httpx so the chain is recorded and loops are caught. Every
 fetch runs under a total time cap and a body cap counted after decompression, so a
 slow-dribbling server or a gzip bomb costs one failed capture and nothing else. Failures
@@ -12,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,22 +35,24 @@ import idna
 from scrubwatch.config import Settings
 from scrubwatch.decoding import BoundedDecoder
 from scrubwatch.errors import (
+    AddressRefused,
     ConnectionFailed,
-    FetchError,
     FetchTimeout,
     InvalidURL,
-    ProtocolFailure,
     RobotsDisallowed,
     TooLarge,
     TooManyRedirects,
 )
 from scrubwatch.hosts import valid_hostname
 from scrubwatch.netguard import Resolver, guarded_transport, system_resolve, web_policy
+from scrubwatch.network import OutletNetwork, redact_proxy
 from scrubwatch.politeness import HostGate, SharedPacing, retry_after_seconds
+from scrubwatch.proxying import UNREACHED, ProxyRing, fetch_error
 from scrubwatch.robots import RobotsCache
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 STRAIN_STATUSES = frozenset({429, 500, 502, 503, 504})
+log = logging.getLogger(__name__)
 ROBOTS_AGENT = "scrubwatch"  # the product token robots.txt rules are matched against
 ROBOTS_MAX_BYTES = 500_000  # RFC 9309 asks parsers to read at least 500 KiB
 MAX_CRAWL_DELAY = 60.0  # a Crawl-delay above this would stall the watch; cap it
@@ -61,6 +74,7 @@ class Response:
     # The headers of the request that got this answer, as sent: archived as its WARC
     # request record, so evidence shows what was asked as well as what came back.
     request_headers: tuple[tuple[str, str], ...] = ()
+    proxy: str | None = None  # the proxy that carried it, redacted (no credentials)
 
     def header(self, name: str) -> str | None:
         """The first value of a header, case-insensitively."""
@@ -95,8 +109,17 @@ class Fetcher:
         self._robots = RobotsCache(self._robots_txt, clock=time.monotonic)
         self._guarded: Fetcher | None = None  # the guarded view, made on first use
         self.is_guarded = False
+        # Views per (guarded, network settings), and the proxy clients they made: shared by
+        # every view (copies share these objects), closed with the fetcher.
+        self._views: dict[tuple[bool, OutletNetwork], Fetcher] = {}
+        self._proxy_clients: list[httpx.AsyncClient] = []
+        self._net: OutletNetwork | None = None
+        self._ring: ProxyRing | None = None
+        self._refused: str | None = None
 
-    def _new_client(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    def _new_client(
+        self, transport: httpx.AsyncBaseTransport | None, proxy: str | None = None
+    ) -> httpx.AsyncClient:
         settings = self._settings
         timeout = httpx.Timeout(
             connect=settings.connect_timeout,
@@ -110,6 +133,7 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": settings.full_user_agent},
             transport=transport,
+            proxy=proxy,
         )
 
     def guarded(self) -> Fetcher:
@@ -130,9 +154,48 @@ class Fetcher:
             self._guarded = view
         return self._guarded
 
-    def for_outlet(self, web_added: bool) -> Fetcher:
-        """The fetcher for an outlet's requests: guarded when it was added from the web."""
-        return self.guarded() if web_added else self
+    def for_outlet(
+        self, web_added: bool = False, *, host: str | None = None, proxy: str | None = None
+    ) -> Fetcher:
+        """The fetcher for an outlet's requests: guarded when it was added from the web, and
+        through the outlet's proxies with its headers when `host` has any (`proxy`: the one
+        set with `watch --proxy`, stored with the outlet)."""
+        base = self.guarded() if web_added else self
+        if host is None:
+            return base
+        net = self._settings.network_for(host, proxy)
+        if net.is_plain:
+            return base
+        key = (base.is_guarded, net)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = base._view(net)
+        return view
+
+    def _view(self, net: OutletNetwork) -> Fetcher:
+        view = copy.copy(self)  # shares the gates, the global limit, the pacing, the views
+        view._net = net
+        view._robots = RobotsCache(view._robots_txt, clock=time.monotonic)
+        if net.proxies and self.is_guarded:
+            view._refused = (
+                f"refused: {net.host} was added on the web UI, and its proxy would connect out "
+                "of the SSRF guard's sight (only web_allow_private_targets lifts the guard)"
+            )
+        elif net.proxies:
+            clients = [self._new_client(None, proxy) for proxy in net.proxies]
+            self._proxy_clients.extend(clients)
+            view._ring = ProxyRing(clients, [redact_proxy(p) for p in net.proxies])
+        return view
+
+    @property
+    def network(self) -> OutletNetwork | None:
+        """The outlet network settings this view applies (None: the plain fetcher)."""
+        return self._net
+
+    @property
+    def refused(self) -> str | None:
+        """Why every request of this view is refused (a proxy on a guarded outlet), or None."""
+        return self._refused
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -144,6 +207,9 @@ class Fetcher:
         await self._client.aclose()
         if self._guarded is not None and self._guarded is not self:
             await self._guarded.aclose()
+        for client in self._proxy_clients:
+            await client.aclose()
+        self._proxy_clients.clear()
 
     def gate(self, url: str) -> HostGate:
         """The pacing gate of the URL's host (created on first use)."""
@@ -191,6 +257,7 @@ class Fetcher:
                     redirects=tuple(chain),
                     elapsed=time.monotonic() - started,
                     request_headers=answer.sent,
+                    proxy=answer.proxy,
                 )
             chain.append(current)
             current = urljoin(current, location.strip())
@@ -249,35 +316,53 @@ class Fetcher:
         return result
 
     async def _get_once(self, url: str, extra_headers: dict[str, str], cap: int | None) -> _Answer:
-        try:
-            async with self._client.stream("GET", url, headers=extra_headers) as resp:
-                headers = _pairs(resp.headers.raw)
-                sent = _pairs(resp.request.headers.raw)
-                if resp.status_code in REDIRECT_STATUSES or resp.status_code == 304:
-                    body = b""
-                else:
-                    # `cap` is a reader's own limit (robots.txt): cut there, never fail
-                    limit = cap or self._settings.max_body_bytes
-                    body = await self._read_capped(resp, limit, cut=cap is not None)
-                return _Answer(
-                    resp.status_code, resp.reason_phrase, resp.http_version, headers, body, sent
-                )
-        except FetchError:
-            raise
-        except httpx.TimeoutException as exc:
-            raise FetchTimeout(f"timed out: {type(exc).__name__}") from exc
-        except httpx.DecodingError as exc:
-            raise ProtocolFailure(f"broken content encoding: {exc}") from exc
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-            raise InvalidURL(str(exc)) from exc
-        except idna.IDNAError as exc:
-            # httpx reads a redirect's Location even when not following it; a malformed
-            # host there ("xn--") escapes it as the idna package's own error.
-            raise InvalidURL(f"redirect to a host name that cannot be looked up: {exc}") from exc
-        except httpx.RemoteProtocolError as exc:
-            raise ProtocolFailure(f"malformed HTTP: {exc}") from exc
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(f"{type(exc).__name__}: {exc}") from exc
+        """One exchange; through the outlet's proxies in turn when one cannot be reached."""
+        if self._refused:
+            raise AddressRefused(self._refused)
+        headers = {**self._net.headers_for(url), **extra_headers} if self._net else extra_headers
+        ring = self._ring
+        tries = len(ring.clients) if ring else 1
+        for attempt in range(tries):
+            client = ring.clients[ring.current] if ring else self._client
+            proxy = ring.names[ring.current] if ring else None
+            try:
+                return await self._exchange(client, url, headers, cap, proxy)
+            except UNREACHED as exc:
+                if ring is None or attempt + 1 == tries:
+                    raise fetch_error(exc, self._net, proxy) from None
+                failure = fetch_error(exc, self._net, None)
+                log.info("proxy %s failed (%s); trying the next", proxy, failure)
+                ring.current = (ring.current + 1) % tries
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise fetch_error(exc, self._net, proxy) from None
+            except idna.IDNAError as exc:
+                # httpx reads a redirect's Location even when not following it; a malformed
+                # host there ("xn--") escapes it as the idna package's own error.
+                raise InvalidURL(
+                    f"redirect to a host name that cannot be looked up: {exc}"
+                ) from None
+        raise AssertionError("unreachable")  # every try returns or raises
+
+    async def _exchange(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        headers: dict[str, str],
+        cap: int | None,
+        proxy: str | None,
+    ) -> _Answer:
+        async with client.stream("GET", url, headers=headers) as resp:
+            received = _pairs(resp.headers.raw)
+            sent = _pairs(resp.request.headers.raw)
+            if resp.status_code in REDIRECT_STATUSES or resp.status_code == 304:
+                body = b""
+            else:
+                # `cap` is a reader's own limit (robots.txt): cut there, never fail
+                limit = cap or self._settings.max_body_bytes
+                body = await self._read_capped(resp, limit, cut=cap is not None)
+            return _Answer(
+                resp.status_code, resp.reason_phrase, resp.http_version, received, body, sent, proxy
+            )
 
     async def _read_capped(self, resp: httpx.Response, cap: int, *, cut: bool = False) -> bytes:
         """The body, decoded here rather than by httpx so that the cap bounds memory.
@@ -310,6 +395,7 @@ class _Answer(NamedTuple):
     headers: tuple[tuple[str, str], ...]
     body: bytes
     sent: tuple[tuple[str, str], ...]  # the request's headers, as sent
+    proxy: str | None = None  # redacted
 
 
 def _pairs(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:

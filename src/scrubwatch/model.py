@@ -143,6 +143,9 @@ class Outlet:
     # Added through the web UI: every request made for it goes through the SSRF guard
     # (scrubwatch.netguard), redirects and discovered URLs included.
     web_added: bool = False
+    # The proxy given to `watch --proxy` (never with credentials: those live in the settings
+    # file); it comes before the file's proxies for this outlet (scrubwatch.network).
+    proxy: str | None = None
 
 
 # `Article.source` of an article known only from an imported web archive: it is not checked
@@ -168,6 +171,7 @@ class Article:
     check_count: int = 0
     fast_hint: dict[str, object] | None = None  # for the fast re-check path (extract.fastpath)
     web_added: bool = False  # its outlet was added through the web UI: fetched guarded
+    proxy: str | None = None  # its outlet's proxy set with `watch --proxy`, if any
 
 
 @dataclass(frozen=True, slots=True)

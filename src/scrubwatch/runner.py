@@ -19,13 +19,16 @@ from types import TracebackType
 
 from scrubwatch.alerts import (
     DeliveryReport,
+    alert_outages,
+    base_url_of,
     deliver_pending,
     queue_new_changes,
     queue_wave_alerts,
 )
+from scrubwatch.browser import BrowserPool
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
-from scrubwatch.discover import Budget, Discovery, Found, discover_outlet, inspect
+from scrubwatch.discover import Budget, Discovery, Found, discover_outlet, host_of, inspect
 from scrubwatch.errors import StoreUnavailable
 from scrubwatch.fetch import Fetcher
 from scrubwatch.model import IMPORTED, Article, ArticleState, CaptureOutcome, Change, Outlet
@@ -116,6 +119,9 @@ class Runner:
             executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrubwatch-process"),
             probes=NotFoundProbes(fetcher, self.clock.now),
             chrome=ChromeModels(self.store),
+            browser=BrowserPool(
+                total_timeout=self.settings.total_timeout, max_bytes=self.settings.max_body_bytes
+            ),
         )
         return self
 
@@ -130,6 +136,8 @@ class Runner:
         if self.analysis is not None:
             await self.analysis.close()
         services.archive.close()
+        if services.browser is not None:
+            await services.browser.aclose()
         await services.fetcher.aclose()
 
     @property
@@ -138,20 +146,28 @@ class Runner:
             raise RuntimeError("Runner used outside `async with`")
         return self._services
 
-    async def watch(self, url: str, *, web_added: bool = False) -> tuple[Discovery, int]:
+    async def watch(
+        self, url: str, *, web_added: bool = False, proxy: str | None = None
+    ) -> tuple[Discovery, int]:
         """Inspect a URL, remember its outlet and articles; returns what it was and how many
         articles are new. `web_added`: a web user asked, so every request made for this
-        outlet, now and later, goes through the SSRF guard."""
-        fetcher = self.services.fetcher.for_outlet(web_added)
+        outlet, now and later, goes through the SSRF guard. `proxy` (from `watch --proxy`)
+        is used from the first request on and stored with the outlet."""
+        host = host_of(url)
+        known = await asyncio.to_thread(self.store.outlet, host)
+        proxy = proxy or (known.proxy if known else None)
+        web_added = web_added or bool(known and known.web_added)
+        fetcher = self.services.fetcher.for_outlet(web_added, host=host, proxy=proxy)
         found = await inspect(fetcher, url, limit=self.settings.max_new_articles_per_source)
-        added = await asyncio.to_thread(self._remember, found, self.clock.now(), web_added)
+        outlet = replace(found.outlet, web_added=web_added, proxy=proxy)
+        added = await asyncio.to_thread(self._remember, outlet, found, self.clock.now())
         return found, added
 
-    def _remember(self, found: Discovery, now: datetime, web_added: bool) -> int:
+    def _remember(self, outlet: Outlet, found: Discovery, now: datetime) -> int:
         """Store an inspected outlet and its articles; returns how many articles are new."""
-        host = found.outlet.host
+        host = outlet.host
         new_outlet = self.store.outlet(host) is None
-        self.store.upsert_outlet(replace(found.outlet, web_added=web_added), now)
+        self.store.upsert_outlet(outlet, now)
         if new_outlet:
             # Inspection read all of a new outlet's sources: that was its first discovery
             # pass, so the next one waits its interval instead of fetching them all again.
@@ -173,7 +189,9 @@ class Runner:
         settings = self.settings
         budget = Budget(settings.discovery_max_bytes, settings.discovery_seconds)
         found = await discover_outlet(
-            self.services.fetcher.for_outlet(outlet.web_added),
+            self.services.fetcher.for_outlet(
+                outlet.web_added, host=outlet.host, proxy=outlet.proxy
+            ),
             outlet,
             limit=settings.max_new_articles_per_source,
             budget=budget,
@@ -323,6 +341,7 @@ class Runner:
         now = self.clock.now()
         await loop.run_in_executor(self.services.executor, queue_new_changes, self.store, now)
         await loop.run_in_executor(self.services.executor, queue_wave_alerts, self.store, now)
+        await alert_outages(self.store, self.settings, base_url_of(self.settings))
         return await deliver_pending(self.store, self.settings, now)
 
     async def run_forever(

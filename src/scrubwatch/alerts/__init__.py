@@ -7,10 +7,12 @@
   `queue_wave_alerts`, scrub waves → one per (`wave` rule, wave), again when it grows
 - `delivery`: `deliver_pending`, sending with retries, backoff and digests
 - `sample`: `alerts test`, a sample change sent through a rule's channel now
+- `outages`: `alert_outages`, once per episode when an outlet becomes unreachable from here
 """
 
 from scrubwatch.alerts.channels import DeliveryFailed, check_target, redact
-from scrubwatch.alerts.delivery import DeliveryReport, deliver_pending
+from scrubwatch.alerts.delivery import DeliveryReport, base_url_of, deliver_pending
+from scrubwatch.alerts.outages import alert_outages
 from scrubwatch.alerts.queue import queue_new_changes, queue_wave_alerts
 from scrubwatch.alerts.rules import KINDS, RULE_KINDS, SEVERITIES, match, match_wave
 from scrubwatch.alerts.sample import send_test
@@ -21,6 +23,8 @@ __all__ = [
     "SEVERITIES",
     "DeliveryFailed",
     "DeliveryReport",
+    "alert_outages",
+    "base_url_of",
     "check_target",
     "deliver_pending",
     "match",

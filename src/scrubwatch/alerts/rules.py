@@ -22,7 +22,8 @@ from scrubwatch.waves import WaveRecord
 
 KINDS = tuple(k.value for k in ChangeKind)
 WAVE = "wave"
-RULE_KINDS = (*KINDS, WAVE)
+UNREACHABLE = "unreachable"  # an outlet unreachable from here (alerts.outages)
+RULE_KINDS = (*KINDS, WAVE, UNREACHABLE)
 SEVERITIES = tuple(s.value for s in Severity)
 
 
@@ -100,3 +101,13 @@ def match_wave(rule: AlertRule, wave: WaveRecord) -> tuple[str, ...] | None:
         g.label for g in term_groups(rule.terms) if any(g.found_in(text) for text in texts)
     )
     return found or None
+
+
+def wants_outage(rule: AlertRule, host: str) -> bool:
+    """Whether a rule hears that an outlet is unreachable from here: rules without terms
+    whose kinds are all of them (none named) or name `unreachable`, for their outlets.
+    While an outlet is out of reach no change of it can be seen, which such a rule's reader
+    needs to know; a rule about terms hears of changes only."""
+    if rule.terms or (rule.kinds and UNREACHABLE not in rule.kinds):
+        return False
+    return not rule.outlets or outlet_matches(rule.outlets, host)

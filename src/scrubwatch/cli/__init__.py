@@ -3,8 +3,10 @@
 import scrubwatch.cli.alerts  # noqa: F401  (the `alerts` sub-app registers on `app`)
 from scrubwatch.cli import (  # noqa: F401  (they register)
     demo,
+    doctor,
     evidence,
     importing,
+    outlets,
     reading,
     scale,
     serve,

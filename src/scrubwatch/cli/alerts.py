@@ -38,8 +38,9 @@ def add(
     kinds: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated: edited, deleted, restored; or 'wave' alone for one alert "
-            "per scrub wave (again when it grows)."
+            help="Comma-separated: edited, deleted, restored, unreachable (an outlet "
+            "unreachable from here, once per episode; also heard by rules without kinds or "
+            "terms); or 'wave' alone for one alert per scrub wave (again when it grows)."
         ),
     ] = None,
     severity: Annotated[

@@ -168,7 +168,10 @@ async def _extract_one(fetcher: Fetcher | None, source: str, url: str | None) ->
 
     if _is_url(source):
         assert fetcher is not None
-        response = await fetcher.fetch(source)
+        from scrubwatch.discover import host_of
+
+        # the outlet's own route (proxy, cookies) from the settings file, never around it
+        response = await fetcher.for_outlet(host=host_of(source)).fetch(source)
         if response.status != 200:
             raise FetchError(f"HTTP {response.status}")
         return extract_document(response.body, response.final_url, response.content_type)

@@ -17,6 +17,7 @@ from scrubwatch.cli.render import render_change, safe
 from scrubwatch.cli.session import runner_session
 from scrubwatch.config import Settings
 from scrubwatch.errors import FetchError, UsageError
+from scrubwatch.network import check_proxy, has_credentials
 
 if TYPE_CHECKING:  # the runner comes with the session; workers only for --scheduler-only
     from scrubwatch.pipeline import CheckResult
@@ -27,20 +28,46 @@ if TYPE_CHECKING:  # the runner comes with the session; workers only for --sched
 def watch(
     ctx: typer.Context,
     urls: Annotated[list[str], typer.Argument(help="Outlet homepage, feed, sitemap or article.")],
+    proxy: Annotated[
+        str | None,
+        typer.Option(
+            help="Reach these outlets through this proxy from now on: http://, https://, "
+            "socks5:// or socks5h://HOST:PORT (Tor: socks5h://127.0.0.1:9050). A proxy "
+            "with a password goes in the settings file instead."
+        ),
+    ] = None,
 ) -> None:
     """Watch an outlet (homepage, feed or sitemap URL) or a single article URL."""
     settings = settings_of(ctx)
-    failures = asyncio.run(_watch(settings, urls))
+    failures = asyncio.run(_watch(settings, urls, _cli_proxy(proxy)))
     if failures:
         raise typer.Exit(1)
 
 
-async def _watch(settings: Settings, urls: list[str]) -> int:
+def _cli_proxy(proxy: str | None) -> str | None:
+    """The `--proxy` value, checked. Credentials are refused: on the command line they would
+    sit in the shell history and the process list, and stored with the outlet they would
+    sit in the database; the settings file's `[outlets."host"]` table holds them."""
+    if proxy is None:
+        return None
+    try:
+        checked = check_proxy(proxy)
+    except ValueError as exc:
+        raise UsageError(f"--proxy: {exc}") from None
+    if has_credentials(checked):
+        raise UsageError(
+            "--proxy: a proxy with a user name or password goes in the settings file "
+            '([outlets."HOST"] proxy = "..."), not on the command line'
+        )
+    return checked
+
+
+async def _watch(settings: Settings, urls: list[str], proxy: str | None = None) -> int:
     failures = 0
     async with runner_session(settings) as runner:
         for url in urls:
             try:
-                found, added = await runner.watch(url)
+                found, added = await runner.watch(url, proxy=proxy)
             except (FetchError, UsageError) as exc:
                 err.print(f"scrubwatch: cannot watch {safe(url)}: {exc}", markup=False)
                 failures += 1

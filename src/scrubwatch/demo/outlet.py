@@ -83,8 +83,16 @@ class FakeOutlet:
         port: int = 0,
         seed: int = 0,
         clock: Clock | None = None,
+        host_name: str | None = None,
+        only_from: str | None = None,
     ) -> None:
+        """`host_name`: the name its links use instead of `host` (a name only a proxy knows);
+        `only_from`: answer only connections from this address (a proxy's), hang up on the
+        rest, so a test that gets an answer proves the request came through the proxy."""
         self.name = name
+        self.host_name = host_name
+        self.only_from = only_from
+        self._consent: tuple[bytes, str] | None = None
         self.requests: list[str] = []
         self._address = (host, port)
         self._seed = seed
@@ -107,7 +115,7 @@ class FakeOutlet:
         self._stopping.clear()
         server = _Server(self._address, self)
         host, port = server.server_address[:2]
-        self._base_url = f"http://{host!s}:{port}"
+        self._base_url = f"http://{self.host_name or host!s}:{port}"
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -261,6 +269,23 @@ class FakeOutlet:
 
     # -- serving ----------------------------------------------------------------------------
 
+    def consent_wall(self, html: str | None, cookie: str = "") -> None:
+        """Answer every article with this consent wall unless the request sends `cookie`
+        ("name=value"); None: no wall."""
+        with self._lock:
+            self._consent = None if html is None else (html.encode(), cookie)
+
+    def consent_reply(self, raw_path: str, cookie: str) -> _Reply | None:
+        """The consent wall, when one is up and the request (`cookie`: its Cookie header)
+        lacks the cookie that passes it; None: serve as usual."""
+        with self._lock:
+            consent = self._consent
+            path = urlsplit(raw_path).path
+            if consent and self._article_at(path) and consent[1] not in cookie.split("; "):
+                self.requests.append(raw_path)
+                return _Reply(200, consent[0])
+        return None
+
     def serve(self, raw_path: str) -> _Reply | None:
         """Answer one GET for `raw_path`; None when the outlet stopped while the reply waited."""
         path = urlsplit(raw_path).path
@@ -376,7 +401,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, send_body: bool) -> None:
         assert isinstance(self.server, _Server)
-        reply = self.server.outlet.serve(self.path)
+        outlet = self.server.outlet
+        reply = outlet.consent_reply(self.path, self.headers.get("Cookie", ""))
+        reply = reply or outlet.serve(self.path)
         if reply is None:
             self.close_connection = True
             return
@@ -412,6 +439,10 @@ class _Server(ThreadingHTTPServer):
             for connection in self.connections:
                 with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
+
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        only = self.outlet.only_from
+        return only is None or client_address[0] == only
 
     def shutdown_request(self, request: Any) -> None:
         with self._connections_lock:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from scrubwatch.browser import Rendered
 from scrubwatch.errors import FetchError, StoreUnavailable
 from scrubwatch.extract.fastpath import FastHint, unchanged
 from scrubwatch.fetch import REDIRECT_STATUSES, Response
@@ -23,7 +24,12 @@ from scrubwatch.model import (
     WarcRef,
 )
 from scrubwatch.pipeline.analysis import Analysis, Page, analyse
-from scrubwatch.pipeline.failures import record_blocked, record_failure, record_too_large
+from scrubwatch.pipeline.failures import (
+    record_blocked,
+    record_failure,
+    record_too_large,
+    record_unrendered,
+)
 from scrubwatch.pipeline.offload import WorkerDied
 from scrubwatch.pipeline.record import record_document, record_gone, save
 from scrubwatch.pipeline.services import CheckResult, Services
@@ -75,18 +81,27 @@ async def _check(article: Article, services: Services, blank: Capture) -> CheckR
     if article.state == ArticleState.LIVE and article.latest_version:
         etag, last_modified = await _in_thread(services, services.store.validators, article.id)
     try:
-        fetcher = services.fetcher.for_outlet(article.web_added)
+        fetcher = services.fetcher.for_outlet(
+            article.web_added, host=article.outlet_host, proxy=article.proxy
+        )
         response = await fetcher.fetch(article.url, etag=etag, last_modified=last_modified)
     except FetchError as exc:
         return await _in_thread(
             services, record_failure, services, article, fetched_at, str(exc), blank
         )
+    rendered = None
+    if _wants_browser(services, article, response):
+        assert services.browser is not None
+        try:
+            rendered = await services.browser.render(response, fetcher)
+        except FetchError as exc:
+            return await _in_thread(services, _unrendered, services, blank, article, response, exc)
     probe = None
     if response.status == 200 and article.latest_version:
-        probe = await services.probes.document_for(article.url, guarded=article.web_added)
+        probe = await services.probes.document_for(article.url, fetcher)
     pool = services.pages
     step = await _in_thread(
-        services, _process, services, article, blank, response, probe, pool is not None
+        services, _process, services, article, blank, response, probe, pool is not None, rendered
     )
     if isinstance(step, CheckResult):
         return step
@@ -153,21 +168,19 @@ async def _in_thread(services: Services, func: Callable[..., T], *args: Any) -> 
     return await loop.run_in_executor(services.executor, func, *args)
 
 
-def _process(
-    services: Services,
-    article: Article,
-    blank: Capture,
-    response: Response,
-    probe: Document | None,
-    offload: bool,
-) -> CheckResult | _Pending:
-    """The synchronous part of a check: runs in the processing thread.
+def _wants_browser(services: Services, article: Article, response: Response) -> bool:
+    """An outlet rendered in the browser, and an HTML page to render."""
+    if services.browser is None or response.status != 200:
+        return False
+    if services.settings.policy_for(article.outlet_host).fetcher != "browser":
+        return False
+    return "html" in (response.content_type or "text/html").lower()
 
-    With `offload`, a page that needs extraction is handed back, for a worker process.
-    """
-    assert article.id is not None
+
+def _captured(services: Services, blank: Capture, response: Response) -> Capture:
+    """The capture of a response, archived as it came (the evidence of what was sent)."""
     warc, sha = _archive(services, response, blank.fetched_at)
-    capture = replace(
+    return replace(
         blank,
         final_url=response.final_url,
         status=response.status,
@@ -177,6 +190,49 @@ def _process(
         body_size=len(response.body),
         warc=warc,
     )
+
+
+def _unrendered(
+    services: Services, blank: Capture, article: Article, response: Response, exc: FetchError
+) -> CheckResult:
+    return record_unrendered(services, article, _captured(services, blank, response), str(exc))
+
+
+def _as_rendered(
+    services: Services, response: Response, rendered: Rendered, fetched_at: datetime
+) -> Response:
+    """The response to analyse for a rendered page: its DOM, archived beside the raw
+    response as a `resource` record."""
+    services.archive.write_resource(
+        uri=f"urn:rendered:{response.final_url}",
+        fetched_at=fetched_at,
+        content_type="text/html; charset=utf-8",
+        body=rendered.html,
+    )
+    return replace(
+        response, body=rendered.html, headers=(("Content-Type", "text/html; charset=utf-8"),)
+    )
+
+
+def _process(
+    services: Services,
+    article: Article,
+    blank: Capture,
+    response: Response,
+    probe: Document | None,
+    offload: bool,
+    rendered: Rendered | None = None,
+) -> CheckResult | _Pending:
+    """The synchronous part of a check: runs in the processing thread.
+
+    With `offload`, a page that needs extraction is handed back, for a worker process.
+    A page rendered in the browser is analysed as rendered; the raw response is what is
+    archived as the capture.
+    """
+    assert article.id is not None
+    capture = _captured(services, blank, response)
+    if rendered is not None:
+        response = _as_rendered(services, response, rendered, blank.fetched_at)
     fast = _fast_unchanged(article, response)
     if response.status == 304 or fast:
         # Not modified since the last 200 (conditional GET), or the article region of the

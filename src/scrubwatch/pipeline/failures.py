@@ -2,7 +2,8 @@
 
 Rules a reader could not guess:
 - A page that keeps failing is reported gone only after `gone_after_failures` failed checks
-  spanning `gone_after_hours`: an outage is not a deletion.
+  spanning `gone_after_hours`: an outage is not a deletion. Nor is it while its whole outlet
+  is unreachable from here (`outlet_unreachable_checks`, scrubwatch.store.outages).
 - A page that answers with a wall (bot challenge, consent, login, paywall) is a failed look,
   retried with the same backoff, but never reported gone, however long it lasts: the site
   is there, only not showing the article to us. It also ends a run of failures. So does a
@@ -76,6 +77,16 @@ def record_blocked(
     return _failed_look(services, article, capture, CaptureOutcome.BLOCKED, f"blocked: {reason}")
 
 
+def record_unrendered(
+    services: Services, article: Article, capture: Capture, reason: str
+) -> CheckResult:
+    """The page answered but could not be rendered in the browser (no Chromium, a script
+    that ran past the time cap): a failed look that leaves the article as it was. Reading
+    the raw page instead would take a page whose text comes from scripts for an emptied
+    one, so it is not read at all."""
+    return _failed_look(services, article, capture, CaptureOutcome.FAILED, f"browser: {reason}")
+
+
 def record_too_large(
     services: Services, article: Article, capture: Capture, reason: str
 ) -> CheckResult:
@@ -123,6 +134,9 @@ def _persistent_failure(
     since = services.store.failing_since(article.id) or fetched_at
     long_enough = fetched_at - since >= timedelta(hours=settings.gone_after_hours)
     if failures < settings.gone_after_failures or not long_enough:
+        return None, article.state
+    # The whole outlet refuses us (a block, a wall, a dead proxy): not this article's doing.
+    if services.store.outlet_outages(settings.outlet_unreachable_checks, article.outlet_host):
         return None, article.state
     # `failures` counts blocked looks as well (they slow retries down): only failed ones
     # count towards "unreachable", and only since the last look that got an answer.

@@ -25,24 +25,25 @@ class NotFoundProbes:
     def __init__(self, fetcher: Fetcher, now: Callable[[], datetime]) -> None:
         self._fetcher = fetcher
         self._now = now
-        self._cache: dict[tuple[str, bool], tuple[datetime, Document | None]] = {}
+        self._cache: dict[tuple[str, int], tuple[datetime, Document | None]] = {}
 
-    async def document_for(self, url: str, *, guarded: bool = False) -> Document | None:
-        """The probe page of `url`'s host, fetched at most once per PROBE_TTL; `guarded`
-        for an article of a web-added outlet (through the SSRF guard, cached apart)."""
+    async def document_for(self, url: str, fetcher: Fetcher | None = None) -> Document | None:
+        """The probe page of `url`'s host, fetched at most once per PROBE_TTL, by the
+        fetcher the article's own outlet uses (guarded, through its proxy: cached apart)."""
         parts = urlsplit(url)
-        key = (f"{parts.scheme}://{parts.netloc.lower()}", guarded)
+        fetcher = fetcher or self._fetcher
+        key = (f"{parts.scheme}://{parts.netloc.lower()}", id(fetcher))
         cached = self._cache.get(key)
         if cached is not None and self._now() - cached[0] < PROBE_TTL:
             return cached[1]
-        document = await self._probe(*key)
+        document = await self._probe(key[0], fetcher)
         self._cache[key] = (self._now(), document)
         return document
 
-    async def _probe(self, origin: str, guarded: bool) -> Document | None:
+    async def _probe(self, origin: str, fetcher: Fetcher) -> Document | None:
         missing = f"{origin}/scrubwatch-probe-{secrets.token_hex(8)}"
         try:
-            response = await self._fetcher.for_outlet(guarded).fetch(missing)
+            response = await fetcher.fetch(missing)
         except FetchError:
             return None
         if response.status != 200:

@@ -6,6 +6,7 @@ import random
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
+from scrubwatch.browser import BrowserPool
 from scrubwatch.clock import Clock
 from scrubwatch.config import Settings
 from scrubwatch.fetch import Fetcher
@@ -31,6 +32,8 @@ class Services:
     chrome: ChromeModels
     rng: random.Random = field(default_factory=random.Random)
     pages: AnalysisPool | None = None  # worker processes for page analysis (big passes)
+    # Headless Chromium for outlets with `fetcher = "browser"`, started on first use.
+    browser: BrowserPool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from scrubwatch.store.records import (
     CheckRecord,
     Delivery,
     FoundWave,
+    Outage,
     OutletHealth,
     QueuedDelivery,
     RemovalSource,
@@ -58,6 +59,11 @@ class WatchStore(Protocol):
     def update_chrome(
         self, host: str, merge: Callable[[dict[str, object] | None], dict[str, object]]
     ) -> None: ...
+    def outlet_outages(self, min_checks: int, host: str | None = None) -> list[Outage]: ...
+    def told_outages(self) -> dict[str, datetime]: ...
+    def mark_outage_told(
+        self, host: str, since: datetime | None, previous: datetime | None
+    ) -> bool: ...
 
     def add_articles(
         self, host: str, urls: Sequence[str], source: str, now: datetime

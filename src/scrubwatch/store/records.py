@@ -249,3 +249,25 @@ class RemovedHit:
     latest_version: int
     gone: bool  # the article itself was deleted (its last version may still have it)
     removed_at: datetime | None  # first seen without it (None when the article is gone)
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """An outlet unreachable from here: every look at it failed or met a wall since `since`."""
+
+    host: str
+    since: datetime  # the first failed or blocked look after the last one that got through
+    last_at: datetime
+    checks: int  # failed or blocked looks since then
+    blocked: int  # of them, walls (challenge, consent, login, geo-block page)
+    articles: int  # distinct articles among them
+    told: datetime | None  # the `since` of the episode last alerted about
+
+    @property
+    def what(self) -> str:
+        """ "12 checks blocked", "5 checks failed", "7 checks failed or blocked"."""
+        if self.blocked == self.checks:
+            return f"{self.checks} checks blocked"
+        if not self.blocked:
+            return f"{self.checks} checks failed"
+        return f"{self.checks} checks failed or blocked ({self.blocked} blocked)"

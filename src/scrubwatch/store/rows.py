@@ -33,7 +33,10 @@ from scrubwatch.store import schema as t
 
 def article_query() -> Any:
     return select(
-        t.articles, t.outlets.c.host, t.outlets.c.web_added.label("outlet_web_added")
+        t.articles,
+        t.outlets.c.host,
+        t.outlets.c.web_added.label("outlet_web_added"),
+        t.outlets.c.proxy.label("outlet_proxy"),
     ).join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
 
 
@@ -48,6 +51,7 @@ def outlet_from_row(row: Row[Any]) -> Outlet:
         last_discovered_at=row.last_discovered_at,
         chrome=row.chrome,
         web_added=bool(row.web_added),
+        proxy=row.proxy,
     )
 
 
@@ -67,6 +71,7 @@ def article_from_row(row: Row[Any]) -> Article:
         check_count=row.check_count,
         fast_hint=row.fast_hint,
         web_added=bool(row.outlet_web_added),
+        proxy=row.outlet_proxy,
     )
 
 

@@ -70,6 +70,10 @@ outlets = Table(
     Column("chrome", JSON),  # the outlet's learned page chrome (extract.chrome.ChromeModel)
     # Added through the web UI: fetched through the SSRF guard (scrubwatch.netguard).
     Column("web_added", Boolean, nullable=False, server_default=false()),
+    # The proxy given to `watch --proxy` (no credentials), and the start of the unreachable
+    # episode last alerted about (scrubwatch.pipeline.reachability).
+    Column("proxy", Text),
+    Column("unreachable_told", UTCDateTime),
 )
 
 articles = Table(

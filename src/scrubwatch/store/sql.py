@@ -33,6 +33,7 @@ from scrubwatch.store import schema as t
 from scrubwatch.store import statements as q
 from scrubwatch.store.alerts import StoreAlerts
 from scrubwatch.store.engine import create_db_engine, migrate, reading_engine
+from scrubwatch.store.outages import StoreOutages
 from scrubwatch.store.pacing import PostgresPacing
 from scrubwatch.store.reads import StoreReads
 from scrubwatch.store.records import CheckRecord, StaleCheck, StoredBody
@@ -53,7 +54,7 @@ from scrubwatch.store.transactions import Tx, storage_error
 from scrubwatch.store.waves import StoreWaves
 
 
-class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
+class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories, StoreOutages):
     """`store.interface.Store` on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:
@@ -95,6 +96,7 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                         sitemaps=list(outlet.sitemaps),
                         added_at=now,
                         web_added=outlet.web_added,
+                        proxy=outlet.proxy,
                     )
                 )
             else:
@@ -108,6 +110,8 @@ class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories):
                         # Once added from the web, always guarded: the web may have
                         # merged sources into it that the operator never looked at.
                         web_added=row.web_added or outlet.web_added,
+                        # `watch --proxy` replaces the proxy; a watch without it keeps it
+                        proxy=outlet.proxy or row.proxy,
                     )
                 )
             fresh = conn.execute(select(t.outlets).where(t.outlets.c.host == outlet.host)).one()

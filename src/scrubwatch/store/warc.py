@@ -140,6 +140,22 @@ class WarcArchive:
         )
         return self._append_exchange(record, url, fetched_at, request_headers, http_version)
 
+    def write_resource(
+        self, *, uri: str, fetched_at: datetime, content_type: str, body: bytes
+    ) -> WarcRef:
+        """Archive something scrubwatch made rather than received, e.g. the DOM a browser
+        rendered (`urn:rendered:<url>`), as a `resource` record."""
+        writer = _Sha256Writer(None, gzip=True)
+        record = writer.create_warc_record(
+            uri,
+            "resource",
+            payload=io.BytesIO(body),
+            length=len(body),
+            warc_content_type=content_type,
+            warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
+        )
+        return self._append(_serialize(record), fetched_at)
+
     def write_revisit(
         self,
         *,

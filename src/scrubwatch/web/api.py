@@ -17,9 +17,10 @@ from fastapi.responses import JSONResponse
 from scrubwatch.compare import compare_documents
 from scrubwatch.compare.pairs import current_version
 from scrubwatch.model import Article, Capture, ChangeKind, Severity
+from scrubwatch.pipeline.reachability import outlet_reports, report_to_json
 from scrubwatch.serialize import change_to_json, diff_to_dict, iso, version_to_json
-from scrubwatch.store.records import ArticleSummary, ChangeFilter, OutletHealth
-from scrubwatch.web.deps import MAX_PAGE_SIZE, PAGE_SIZE, health_window_start, web_of
+from scrubwatch.store.records import ArticleSummary, ChangeFilter
+from scrubwatch.web.deps import MAX_PAGE_SIZE, PAGE_SIZE, web_of
 from scrubwatch.web.searchview import removed_to_json, search_to_json
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -143,7 +144,8 @@ def api_search(
 @router.get("/outlets", summary="Outlets and how watching them goes")
 def api_outlets(request: Request) -> list[dict[str, Any]]:
     web = web_of(request)
-    return [health_to_json(h) for h in web.store.outlet_health(health_window_start(web))]
+    reports = outlet_reports(web.store, web.settings, web.clock.now())
+    return [report_to_json(r) for r in reports]
 
 
 def _article(request: Request, article_id: int) -> Article:
@@ -202,19 +204,4 @@ def capture_to_json(capture: Capture) -> dict[str, Any]:
         "error": capture.error,
         "version": capture.version,
         "source": capture.source,  # the web archive file it was imported from, or null
-    }
-
-
-def health_to_json(health: OutletHealth) -> dict[str, Any]:
-    return {
-        "host": health.host,
-        "homepage": health.homepage,
-        "sources": health.sources,
-        "last_discovered_at": _when(health.last_discovered_at),
-        "last_checked_at": _when(health.last_checked_at),
-        "articles": health.articles,
-        "changes": health.changes,
-        "recent_captures": health.recent_captures,
-        "recent_failures": health.recent_failures,
-        "failure_rate": health.failure_rate,
     }

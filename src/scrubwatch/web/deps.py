@@ -7,7 +7,6 @@ tests) in one process never share a store.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -20,7 +19,6 @@ from scrubwatch.store import Store
 from scrubwatch.web.security import csrf_token, remember_csrf
 
 PAGE_SIZE = 50
-HEALTH_WINDOW = timedelta(days=7)  # failure rates count the captures of the last week
 MAX_PAGE_SIZE = 500
 
 
@@ -50,8 +48,3 @@ def web_of(request: Request) -> Web:
     web = request.app.state.web
     assert isinstance(web, Web)
     return web
-
-
-def health_window_start(web: Web) -> datetime:
-    """Where the failure-rate window of the outlets page begins."""
-    return web.clock.now() - HEALTH_WINDOW

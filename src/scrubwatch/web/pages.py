@@ -19,9 +19,10 @@ from scrubwatch.compare.pairs import current_version, version_before
 from scrubwatch.errors import FetchError, UsageError
 from scrubwatch.model import Article, ChangeKind, Severity
 from scrubwatch.netguard import web_policy
+from scrubwatch.pipeline.reachability import outlet_reports
 from scrubwatch.runner import Runner
 from scrubwatch.store.records import ChangeFilter
-from scrubwatch.web.deps import PAGE_SIZE, Web, health_window_start, web_of
+from scrubwatch.web.deps import PAGE_SIZE, Web, web_of
 from scrubwatch.web.diffview import side_by_side
 from scrubwatch.web.feeds import change_title
 from scrubwatch.web.searchview import snippet_pieces
@@ -171,7 +172,7 @@ def outlets_page(request: Request, notice: str | None = None) -> Response:
 def _outlets(request: Request, *, notice: str | None = None, error: str | None = None) -> Response:
     web = web_of(request)
     context = {
-        "outlets": web.store.outlet_health(health_window_start(web)),
+        "outlets": outlet_reports(web.store, web.settings, web.clock.now()),
         "articles": web.store.article_page(limit=200),
         "notice": notice,
         "error": error,
