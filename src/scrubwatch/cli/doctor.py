@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
 
-from scrubwatch.browser import BrowserPool
 from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.outlets import network_lines
 from scrubwatch.cli.reading import print_json
 from scrubwatch.cli.render import safe
 from scrubwatch.cli.session import store_session
 from scrubwatch.config import Settings
-from scrubwatch.discover import host_of
 from scrubwatch.errors import UsageError
-from scrubwatch.fetch import Fetcher
 from scrubwatch.model import Document, Outlet
-from scrubwatch.pipeline.doctor import Diagnosis, diagnose, diagnosis_to_json
-from scrubwatch.store import Store
+
+if TYPE_CHECKING:  # the fetcher, browser and store are loaded when the command runs
+    from scrubwatch.pipeline.doctor import Diagnosis
+    from scrubwatch.store import Store
 
 HINTS = {
     "blocked": "a wall answered instead of the article: try a consent cookie, a user agent "
@@ -41,6 +40,9 @@ def doctor(
     Shows the route (proxy, redacted), redirects, status, whether a wall answered, and the
     title and first lines extracted; exits 1 when the article itself did not come back.
     """
+    from scrubwatch.discover import host_of
+    from scrubwatch.pipeline.doctor import diagnosis_to_json
+
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
         raise UsageError(f"not an http(s) URL: {url}")
     settings = settings_of(ctx)
@@ -70,6 +72,10 @@ def _latest_document(store: Store, url: str) -> Document | None:
 async def _diagnose(
     settings: Settings, url: str, host: str, outlet: Outlet | None, previous: Document | None
 ) -> Diagnosis:
+    from scrubwatch.browser import BrowserPool
+    from scrubwatch.fetch import Fetcher
+    from scrubwatch.pipeline.doctor import diagnose
+
     rendering = settings.policy_for(host).fetcher == "browser"
     async with (
         Fetcher(settings) as fetcher,

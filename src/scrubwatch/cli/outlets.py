@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,7 +12,9 @@ from scrubwatch.cli.reading import print_json
 from scrubwatch.cli.render import safe
 from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
-from scrubwatch.pipeline.reachability import OutletReport, outlet_reports, report_to_json
+
+if TYPE_CHECKING:
+    from scrubwatch.pipeline.reachability import OutletReport
 
 
 @app.command()
@@ -21,6 +23,8 @@ def outlets(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, by host.")] = False,
 ) -> None:
     """Every watched outlet: sources, articles, last check, failure rate, blocked since."""
+    from scrubwatch.pipeline.reachability import outlet_reports, report_to_json
+
     settings = settings_of(ctx)
     with store_session(settings) as store:
         reports = outlet_reports(store, settings, SystemClock().now())
