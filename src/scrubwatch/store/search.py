@@ -2,8 +2,9 @@
 articles stopped saying something they used to say.
 
 SQLite uses the FTS5 table `versions_fts` (migration 0002, kept in step by triggers);
-PostgreSQL uses `to_tsvector` over the same columns with a GIN index. User input never
-reaches the query language raw: `match_query` turns it into quoted FTS5 strings.
+PostgreSQL keeps `to_tsvector` of the same columns in a stored column (0012) with a GIN
+index. User input never reaches the query language raw: `match_query` turns it into quoted
+FTS5 strings.
 """
 
 from __future__ import annotations
@@ -17,20 +18,23 @@ from sqlalchemy import Engine, text
 from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
 
 SEARCH_TABLE = "versions_fts"  # SQLite
-SEARCH_INDEX = "ix_versions_search"  # PostgreSQL
-_PG_DOCUMENT = (
-    "to_tsvector('simple', coalesce(v.title, '') || ' ' || coalesce(v.byline, '') || ' ' "
-    "|| coalesce(v.paragraphs::jsonb::text, ''))"
-)
+# PostgreSQL: each version's tsvector, stored (generated column, migration 0012) so that a
+# phrase or a ranking reads it instead of rebuilding it from the JSON of every candidate.
+SEARCH_INDEX = "ix_versions_search_doc"
+SEARCH_COLUMN = "search_doc"
+_PG_DOCUMENT = f"v.{SEARCH_COLUMN}"
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic name filter: the search objects of migration 0002 (SQLite's FTS5 table and
-    its shadow tables, PostgreSQL's expression index) are not schema drift."""
+    """Alembic name filter: the search objects of migrations 0002 and 0012 (SQLite's FTS5
+    table and its shadow tables, PostgreSQL's stored tsvector and its index) are not schema
+    drift."""
     if name is None:
         return True
     if type_ == "table":
         return not name.startswith(SEARCH_TABLE)
+    if type_ == "column":
+        return name != SEARCH_COLUMN
     return not (type_ == "index" and name == SEARCH_INDEX)
 
 
@@ -109,7 +113,6 @@ class SearchReads:
         return [_removed(r) for r in rows]
 
     def _search_postgresql(self, query: str, limit: int, offset: int) -> list[SearchHit]:
-        # Not exercised by the test suite yet: PostgreSQL is not wired up.
         body = "coalesce(v.paragraphs::jsonb::text, '')"
         sql = text(
             "SELECT v.article_id, a.url, o.host, v.number, a.latest_version, v.first_seen, "
