@@ -9,16 +9,17 @@ failing together is the outlet refusing us (a geo-block, a bot wall, a dead prox
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, case, func, or_, select, update
+from sqlalchemy import Engine, case, func, literal_column, or_, select, update
 
 from scrubwatch.model import CaptureOutcome
 from scrubwatch.store import schema as t
 from scrubwatch.store.records import Outage
 
 _NO_ANSWER = (CaptureOutcome.FAILED.value, CaptureOutcome.BLOCKED.value)
+_RECENT = timedelta(days=2)  # an outlet that answered within this is judged from it alone
 
 
 class StoreOutages:
@@ -28,23 +29,37 @@ class StoreOutages:
     reader: Engine
 
     def outlet_outages(self, min_checks: int, host: str | None = None) -> list[Outage]:
-        """Every outlet unreachable from here now (or only `host`'s), by host."""
-        query = _outage_query(min_checks)
+        """Every outlet unreachable from here now (or only `host`'s), by host.
+
+        Runs on every pass, so it must not read a year of captures: an outlet that answered
+        in the last two days (of the newest capture) is judged from those days alone, through
+        ix_captures_fetched_at; only the others (down, or idle) are read in full.
+        """
+        outlets = select(t.outlets.c.id)
         if host is not None:
-            query = query.where(t.outlets.c.host == host)
+            outlets = outlets.where(t.outlets.c.host == host)
         with self._read() as conn:
-            return [
-                Outage(
-                    host=row.host,
-                    since=row.since,
-                    last_at=row.last_at,
-                    checks=int(row.checks),
-                    blocked=int(row.blocked or 0),
-                    articles=int(row.articles),
-                    told=row.unreachable_told,
+            newest = conn.execute(select(func.max(t.captures.c.fetched_at))).scalar()
+            if newest is None:
+                return []
+            start = newest - _RECENT
+            recent = _answered(self.engine.dialect.name, start)
+            answered = {row[0]: row[1] for row in conn.execute(recent)}
+            wanted = {row[0] for row in conn.execute(outlets)}
+            queries = []
+            if wanted & answered.keys():
+                ids = sorted(wanted & answered.keys())
+                queries.append(
+                    _outage_query(
+                        min_checks, recent.subquery(), ids, start, self.engine.dialect.name
+                    )
                 )
-                for row in conn.execute(query)
-            ]
+            others = sorted(wanted - answered.keys())
+            if others:
+                everything = _answered(self.engine.dialect.name, None, others).subquery()
+                queries.append(_outage_query(min_checks, everything, others))
+            rows = [row for query in queries for row in conn.execute(query)]
+        return sorted((_outage(row) for row in rows), key=lambda outage: outage.host)
 
     def told_outages(self) -> dict[str, datetime]:
         """Outlets with an alerted episode on record: host -> that episode's start."""
@@ -74,16 +89,56 @@ class StoreOutages:
     def _read(self) -> Any: ...
 
 
-def _outage_query(min_checks: int) -> Any:
+def _outage(row: Any) -> Outage:
+    return Outage(
+        host=row.host,
+        since=row.since,
+        last_at=row.last_at,
+        checks=int(row.checks),
+        blocked=int(row.blocked or 0),
+        articles=int(row.articles),
+        told=row.unreachable_told,
+    )
+
+
+def _answered(dialect: str, start: datetime | None, outlet_ids: list[int] | None = None) -> Any:
+    """Per outlet, the time of its newest look that got through (since `start`, if given;
+    of `outlet_ids` only, if given)."""
     c, a = t.captures.c, t.articles.c
-    looks = t.captures.join(t.articles, c.article_id == a.id)
-    answered = (
+    query = (
         select(a.outlet_id, func.max(c.fetched_at).label("at"))
-        .select_from(looks)
+        .select_from(t.captures.join(t.articles, c.article_id == a.id))
         .where(c.outcome.not_in(_NO_ANSWER))
         .group_by(a.outlet_id)
-        .subquery()
     )
+    if outlet_ids is not None:
+        query = query.where(a.outlet_id.in_(outlet_ids))
+    if start is None:
+        return query
+    return query.where(_since(c.fetched_at, start, dialect))
+
+
+def _since(column: Any, start: datetime, dialect: str) -> Any:
+    """`column >= start`, which SQLite is told is selective: otherwise it walks every
+    article's captures instead of the window's few through ix_captures_fetched_at."""
+    condition: Any = column >= start
+    if dialect == "sqlite":
+        condition = func.likelihood(condition, literal_column("0.001"))
+    return condition
+
+
+def _outage_query(
+    min_checks: int,
+    answered: Any,
+    outlet_ids: list[int],
+    start: datetime | None = None,
+    dialect: str = "",
+) -> Any:
+    """The outages of `outlet_ids`: their looks after `answered.at` (or all, for an outlet
+    that never got through), if enough and at two articles or more. With `start`, every
+    outlet answered after it, so only captures since `start` are read."""
+    c, a = t.captures.c, t.articles.c
+    looks = t.captures.join(t.articles, c.article_id == a.id)
     checks = func.count(c.id)
     articles = func.count(func.distinct(c.article_id))
     failing = (
@@ -99,12 +154,13 @@ def _outage_query(min_checks: int) -> Any:
         )
         .select_from(looks.outerjoin(answered, answered.c.outlet_id == a.outlet_id))
         .where(or_(answered.c.at.is_(None), c.fetched_at > answered.c.at))
+        .where(a.outlet_id.in_(outlet_ids))
         .group_by(a.outlet_id)
         .having(checks >= min_checks, articles >= 2)
-        .subquery()
     )
-    return (
-        select(t.outlets.c.host, t.outlets.c.unreachable_told, failing)
-        .join(failing, failing.c.outlet_id == t.outlets.c.id)
-        .order_by(t.outlets.c.host)
+    if start is not None:
+        failing = failing.where(_since(c.fetched_at, start, dialect))
+    failing_rows = failing.subquery()
+    return select(t.outlets.c.host, t.outlets.c.unreachable_told, failing_rows).join(
+        failing_rows, failing_rows.c.outlet_id == t.outlets.c.id
     )
