@@ -319,3 +319,54 @@ def test_article_page_lists_changed_articles_first_across_its_pages(store: SqlSt
         ]
         assert [url for page in pages for url in page] == expected, size
     assert [s.article.url for s in store.article_page(outlet="other.example")] == []
+
+
+def test_outages_are_the_same_whether_the_last_answer_is_recent_or_old(store: SqlStore) -> None:
+    """An outlet that answered within the last two days is judged from those days alone; one
+    whose last answer is older, or that never answered, from its whole history: the same
+    outage either way (since its first look after the last answer)."""
+    hosts = ("recent.example", "old.example", "never.example")
+    articles = {}
+    for host in hosts:
+        store.upsert_outlet(Outlet(host=host, homepage=f"https://{host}/"), T0)
+        urls = [f"https://{host}/a/{n}" for n in range(2)]
+        articles[host] = store.add_articles(host, urls, "feed", T0)
+    newest = T0 + timedelta(days=10)
+    looks = {  # host -> (hours before `newest` of its last answer or None, failures after)
+        "recent.example": 30,
+        "old.example": 24 * 6,
+        "never.example": None,
+    }
+    rows = []
+    for host, answered_hours in looks.items():
+        first, second = articles[host]
+        start = newest - timedelta(hours=answered_hours or 24 * 8)
+        if answered_hours is not None:
+            rows.append((first.id, start, CaptureOutcome.UNCHANGED))
+        for n in range(6):  # failed and blocked looks at both articles since then
+            outcome = CaptureOutcome.BLOCKED if n % 2 else CaptureOutcome.FAILED
+            when = start + timedelta(hours=n + 1)
+            rows.append(((first if n % 2 else second).id, when, outcome))
+    rows.append((articles["recent.example"][0].id, newest, CaptureOutcome.FAILED))
+    with store.engine.begin() as conn:
+        for article_id, when, outcome in rows:
+            conn.execute(
+                schema.captures.insert().values(
+                    article_id=article_id,
+                    fetched_at=when,
+                    url="https://x/",
+                    outcome=outcome.value,
+                    redirects=[],
+                    headers=[],
+                    body_size=0,
+                )
+            )
+    found = {o.host: o for o in store.outlet_outages(5)}
+    assert sorted(found) == sorted(hosts)
+    for host, answered_hours in looks.items():
+        start = newest - timedelta(hours=answered_hours or 24 * 8)
+        outage = found[host]
+        assert outage.since == start + timedelta(hours=1), host
+        assert outage.articles == 2 and outage.blocked == 3, host
+        assert outage.checks == (7 if host == "recent.example" else 6), host
+    assert [o.host for o in store.outlet_outages(5, "old.example")] == ["old.example"]
