@@ -7,6 +7,7 @@ URL catches that in any language. One probe per host, re-taken every few hours.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -26,6 +27,8 @@ class NotFoundProbes:
         self._fetcher = fetcher
         self._now = now
         self._cache: dict[tuple[str, int], tuple[datetime, Document | None]] = {}
+        # Probes in flight: the checks of a pass start together, and all wait for one probe.
+        self._pending: dict[tuple[str, int], asyncio.Future[Document | None]] = {}
 
     async def document_for(self, url: str, fetcher: Fetcher | None = None) -> Document | None:
         """The probe page of `url`'s host, fetched at most once per PROBE_TTL, by the
@@ -36,9 +39,19 @@ class NotFoundProbes:
         cached = self._cache.get(key)
         if cached is not None and self._now() - cached[0] < PROBE_TTL:
             return cached[1]
-        document = await self._probe(key[0], fetcher)
-        self._cache[key] = (self._now(), document)
-        return document
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = self._pending[key] = asyncio.ensure_future(self._probe_and_keep(key, fetcher))
+        # shielded: a check cancelled while it waits does not cancel the others' probe
+        return await asyncio.shield(pending)
+
+    async def _probe_and_keep(self, key: tuple[str, int], fetcher: Fetcher) -> Document | None:
+        try:
+            document = await self._probe(key[0], fetcher)
+            self._cache[key] = (self._now(), document)
+            return document
+        finally:
+            del self._pending[key]
 
     async def _probe(self, origin: str, fetcher: Fetcher) -> Document | None:
         missing = f"{origin}/scrubwatch-probe-{secrets.token_hex(8)}"
