@@ -222,12 +222,15 @@ def test_analysis_reports_a_wall_before_judging_deletion(status: int) -> None:
 # -- end to end: a real runner against the fake outlet, on a manual clock --------------------
 
 
-class _Watch:
+class Watch:
     """One outlet article watched by a runner whose clock the test moves."""
 
-    def __init__(self, tmp_path: Path, outlet: FakeOutlet) -> None:
+    def __init__(self, tmp_path: Path, outlet: FakeOutlet, **settings: object) -> None:
         self.settings = replace(
-            Settings(data_dir=tmp_path / "data"), gone_after_failures=3, gone_after_hours=24.0
+            Settings(data_dir=tmp_path / "data"),
+            gone_after_failures=3,
+            gone_after_hours=24.0,
+            **settings,  # type: ignore[arg-type]
         )
         self.clock = ManualClock(datetime(2025, 4, 21, 9, 0, tzinfo=UTC))
         self.store: SqlStore = open_store(self.settings)
@@ -258,7 +261,7 @@ class _Watch:
 def test_a_challenged_article_is_blocked_for_days_and_never_deleted(
     tmp_path: Path, outlet: FakeOutlet
 ) -> None:
-    watch = _Watch(tmp_path, outlet)
+    watch = Watch(tmp_path, outlet)
     watch.check()
     assert watch.article_state() == (ArticleState.LIVE, 1, 0)
     outlet.serve_instead("aliyev-beijing", _page("cloudflare_just_a_moment.html"))
@@ -281,7 +284,7 @@ def test_a_challenged_article_is_blocked_for_days_and_never_deleted(
 
 
 def test_a_paywalled_article_is_not_an_edit(tmp_path: Path, outlet: FakeOutlet) -> None:
-    watch = _Watch(tmp_path, outlet)
+    watch = Watch(tmp_path, outlet)
     watch.check()
     teaser = _article_html(TITLE, (PARAGRAPHS[0], "Subscribe to continue reading."))
     outlet.serve_instead("aliyev-beijing", teaser)
@@ -302,7 +305,7 @@ def test_walls_between_failures_do_not_add_up_to_a_deletion(
 ) -> None:
     """Only failed looks since the last answer count towards "unreachable": a wall is an
     answer. Two outage failures after a week of walls are not three failures in a row."""
-    watch = _Watch(tmp_path, outlet)
+    watch = Watch(tmp_path, outlet)
     watch.check()
     outlet.serve_instead("aliyev-beijing", _page("ddos_guard_ru.html"))
     for _ in range(4):

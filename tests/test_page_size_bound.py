@@ -3,26 +3,20 @@ bounded look recorded "too large to analyse in detail", never an edit or a delet
 
 from __future__ import annotations
 
-import asyncio
 import pickle
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
-from articles import BYLINE, PARAGRAPHS, TITLE
-from scrubwatch.clock import ManualClock
-from scrubwatch.config import Settings
+from articles import PARAGRAPHS, TITLE
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.extract.bounds import PageTooLarge
 from scrubwatch.extract.document import extract_document
 from scrubwatch.model import ArticleState, CaptureOutcome
 from scrubwatch.pipeline.analysis import Page, analyse
-from scrubwatch.runner import PassReport, Runner
-from scrubwatch.store import SqlStore, open_store
+from test_interstitial import Watch
 
 T = TypeVar("T")
 LIMIT = 300
@@ -65,61 +59,29 @@ def test_analysis_of_a_page_over_the_limit_is_a_picklable_verdict() -> None:
     assert pickle.loads(pickle.dumps(analysis)) == analysis  # it may come from a worker
 
 
-class _Watch:
-    """One outlet article watched by a runner whose clock the test moves."""
-
-    def __init__(self, tmp_path: Path, outlet: FakeOutlet) -> None:
-        self.settings = replace(
-            Settings(data_dir=tmp_path / "data"),
-            gone_after_failures=3,
-            gone_after_hours=24.0,
-            max_page_elements=LIMIT,
-        )
-        self.clock = ManualClock(datetime(2025, 4, 21, 9, 0, tzinfo=UTC))
-        self.store: SqlStore = open_store(self.settings)
-        self.url = outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
-        asyncio.run(self._run(lambda runner: runner.watch(self.url)))
-
-    async def _run(self, job: Callable[[Runner], Awaitable[T]]) -> T:
-        async with Runner(self.settings, self.store, clock=self.clock) as runner:
-            return await job(runner)
-
-    def check(self, after: timedelta = timedelta(hours=1)) -> PassReport:
-        self.clock.advance(after)
-        return asyncio.run(self._run(lambda runner: runner.check_pass(all_articles=True)))
-
-    def last_capture(self) -> tuple[CaptureOutcome, str | None]:
-        article = self.store.article(self.url)
-        assert article is not None and article.id is not None
-        capture = self.store.captures(article.id)[-1]
-        assert capture.warc is not None  # archived all the same: the evidence is kept
-        return capture.outcome, capture.error
-
-    def article_state(self) -> tuple[ArticleState, int | None]:
-        article = self.store.article(self.url)
-        assert article is not None
-        return article.state, article.latest_version
-
-
 def test_a_page_that_outgrows_the_limit_is_never_an_edit_or_a_deletion(
     tmp_path: Path, outlet: FakeOutlet
 ) -> None:
-    watch = _Watch(tmp_path, outlet)
+    watch = Watch(tmp_path, outlet, max_page_elements=LIMIT)
     watch.check()
-    assert watch.article_state() == (ArticleState.LIVE, 1)
+    assert watch.article_state()[:2] == (ArticleState.LIVE, 1)
     outlet.serve_instead("aliyev-beijing", _live_blog(LIMIT))
     report = watch.check()
     assert (report.checked, report.failed, report.changes) == (1, 1, [])
     too_large = (
         CaptureOutcome.TOO_LARGE,
         f"too large to analyse in detail: more than {LIMIT} elements",
+        200,
     )
     assert watch.last_capture() == too_large
+    article = watch.store.article(watch.url)
+    assert article is not None and article.id is not None
+    assert watch.store.captures(article.id)[-1].warc is not None  # archived all the same
     for _ in range(8):  # 56 hours: past gone_after_failures and gone_after_hours
         watch.check(timedelta(hours=7))
         assert watch.last_capture() == too_large
     assert watch.store.changes() == []
-    assert watch.article_state() == (ArticleState.LIVE, 1)
+    assert watch.article_state()[:2] == (ArticleState.LIVE, 1)
     outlet.serve_instead("aliyev-beijing", None)  # the live blog was cut back
     watch.check(timedelta(days=1))
     assert watch.store.changes() == []
@@ -130,7 +92,7 @@ def test_too_large_looks_between_failures_do_not_add_up_to_a_deletion(
     tmp_path: Path, outlet: FakeOutlet
 ) -> None:
     """The site answered a too-large page: that ends a run of failures, like a wall does."""
-    watch = _Watch(tmp_path, outlet)
+    watch = Watch(tmp_path, outlet, max_page_elements=LIMIT)
     watch.check()
     outlet.set_failing("aliyev-beijing", 503)
     watch.check(timedelta(hours=5))
@@ -142,4 +104,4 @@ def test_too_large_looks_between_failures_do_not_add_up_to_a_deletion(
     outlet.set_failing("aliyev-beijing", 503)
     watch.check(timedelta(hours=20))  # 4 looks without the article, 35 hours, 3 failures
     assert watch.store.changes() == []
-    assert watch.article_state() == (ArticleState.LIVE, 1)
+    assert watch.article_state()[:2] == (ArticleState.LIVE, 1)

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scrubwatch.chromium import LAUNCH_ARGS, locate
 from scrubwatch.errors import FetchError, FetchTimeout, TooLarge
 from scrubwatch.fetch import Fetcher, Response
 
@@ -38,20 +38,6 @@ RESTART_AFTER = 200  # pages per browser before it is replaced
 MAX_SUBREQUESTS = 60  # scripts, XHRs and frames fetched for one page
 SETTLE_SECONDS = 2.0  # after "load", how long scripts may keep fetching before the DOM is read
 _REFUSED_TYPES = frozenset({"image", "media", "font", "stylesheet", "manifest", "other"})
-_CANDIDATES = (Path("/usr/bin/chromium"), Path("/usr/bin/chromium-browser"))
-_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-    # Nothing listens on port 9 (discard): a request the router missed dies here.
-    "--proxy-server=http://127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-    "--js-flags=--max-old-space-size=256",
-]
 _DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 
 
@@ -71,11 +57,7 @@ class Rendered:
 
 def find_browser() -> Path | None:
     """Debian's Chromium, or one on PATH."""
-    for candidate in _CANDIDATES:
-        if candidate.exists():
-            return candidate
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    return Path(found) if found else None
+    return locate()
 
 
 class BrowserPool:
@@ -150,7 +132,7 @@ class BrowserPool:
         if self._playwright is None:
             self._playwright = await async_playwright().start()
         return await self._playwright.chromium.launch(
-            executable_path=str(executable), headless=True, args=_ARGS
+            executable_path=str(executable), headless=True, args=LAUNCH_ARGS
         )
 
     async def _close_browser(self) -> None:

@@ -14,29 +14,14 @@ the "after" picture, so a reader sees at a glance what went.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scrubwatch.chromium import LAUNCH_ARGS, locate
 from scrubwatch.errors import EvidenceError
 
-# Debian's package; `which` finds others (chromium-browser on Ubuntu).
-_CANDIDATES = (Path("/usr/bin/chromium"), Path("/usr/bin/chromium-browser"))
-_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-    # Nothing listens on port 9 (discard): a request the router missed dies here.
-    "--proxy-server=http://127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-    "--js-flags=--max-old-space-size=256",
-]
 _MAX_HEIGHT = 20_000  # pixels; an endless page is cut, not rendered until memory runs out
 
 _MARK_SCRIPT = """
@@ -89,13 +74,9 @@ def find_chromium(explicit: Path | None = None) -> Path:
         if not explicit.exists():
             raise EvidenceError(f"no browser at {explicit}")
         return explicit
-    for candidate in _CANDIDATES:
-        if candidate.exists():
-            return candidate
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return Path(found)
+    found = locate()
+    if found is not None:
+        return found
     raise EvidenceError(
         "screenshots need Chromium (apt-get install chromium, or --chromium PATH); "
         "use --no-screenshots for a bundle without them"
@@ -120,7 +101,7 @@ class Renderer:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
-                    executable_path=str(self.executable), headless=True, args=_ARGS
+                    executable_path=str(self.executable), headless=True, args=LAUNCH_ARGS
                 )
                 try:
                     return [self._one(browser, page) for page in pages]
