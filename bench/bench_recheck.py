@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -52,6 +53,9 @@ def _path(number: int) -> str:
     return f"/news/2026/12/03/report-{number}-on-the-transport-talks"
 
 
+_ARTICLE_PATH = re.compile(r"/news/2026/12/03/report-(\d+)-on-the-transport-talks")
+
+
 class Outlet:
     """Pages for N articles; every request gets fresh chrome (clock, counters, teasers)."""
 
@@ -76,8 +80,9 @@ class Outlet:
             )
         if path == "/":
             return self._html("The Courier", "<p>Front page</p>", rng, now)
-        number = next((n for n in range(self.count) if _path(n) == path), None)
-        if number is None:
+        found = _ARTICLE_PATH.fullmatch(path)
+        number = int(found.group(1)) if found else -1
+        if not 0 <= number < self.count:
             return None
         title = f"Report {number} on the transport talks"
         return self._html(title, self._article(number, rng, now), rng, now)

@@ -18,6 +18,7 @@ PostgreSQL, where the schema `bench_scale` is dropped and made anew).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import random
 import statistics
@@ -160,7 +161,6 @@ class Generator:
         rng = self.rng
         document = _document(rng, number, scrubbed_later=edited)
         url = rows[t.articles][-1]["url"]
-        first_capture = len(rows[t.captures])
         for k in range(10):
             at = added + timedelta(hours=k * k + 1)
             sha = f"{rng.getrandbits(256):064x}"
@@ -184,7 +184,6 @@ class Generator:
                     "idempotency_key": None,
                 }
             )
-        del first_capture
         for v in range(1, versions + 1):
             if v > 1:
                 document = replace(document, paragraphs=(*document.paragraphs[:-1], _sentence(rng)))
@@ -261,8 +260,6 @@ def measure(store: SqlStore, settings: Settings, repeat: int) -> None:
             async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
                 response = await c.get(url)
                 assert response.status_code == 200, (url, response.status_code)
-
-        import asyncio
 
         return lambda: asyncio.run(get())
 

@@ -67,21 +67,20 @@ def churning_blocks(
                 return []
             if not text:
                 continue
-            if any(key in text for key in keys) or (len(text) <= _SHORT_CHARS and text in article):
+            # A paragraph's beginning, or its end, say: article text, looked inside.
+            if any(key in text for key in keys) or text in article:
                 if tag in _CONTAINERS:
-                    pending.append(child)  # holds article text: look inside
+                    pending.append(child)
                 continue
-            if _is_chrome(child, tag, text, article):
+            if _is_chrome(child, tag, text):
                 found.append(child)
             elif tag in _CONTAINERS:
                 pending.append(child)
     return found if len(found) <= MAX_BLOCKS else []
 
 
-def _is_chrome(node: LexborNode, tag: str, text: str, article: str) -> bool:
-    """Whether a block that holds no paragraph's beginning is chrome to leave out."""
-    if text in article:
-        return False  # the end of a paragraph, say: article text all the same
+def _is_chrome(node: LexborNode, tag: str, text: str) -> bool:
+    """Whether a block that holds no article text is chrome to leave out."""
     if tag in _CHROME_TAGS or _link_share(node, text) >= _LINK_SHARE:
         return True
     return tag in _INLINE and len(text) <= _SHORT_CHARS

@@ -223,14 +223,14 @@ def _keys(document: Document) -> list[str]:
     return [squeeze(p.replace(" | ", ""))[:_KEY_CHARS] for p in document.paragraphs]
 
 
-def _container(tree: LexborHTMLParser, document: Document) -> LexborNode | None:
-    """The smallest element holding every paragraph, widened to its article if close by.
+def _container(tree: LexborHTMLParser, keys: list[str]) -> LexborNode | None:
+    """The smallest element holding every paragraph (`keys`: their beginnings), widened to
+    its article if close by.
 
     The text read from candidates is capped at a few times the page's text: past that
     (thousands of nested containers) the smallest one found so far is kept; a larger
     region only makes the fast path say "changed" more often, never wrongly "unchanged".
     """
-    keys = _keys(document)
     body = tree.body
     if body is None or not keys:
         return None
@@ -269,13 +269,14 @@ def make_hint(body: bytes, content_type: str | None, document: Document) -> Fast
     tree = _parse(body, content_type)
     if tree is None:
         return None
-    region = _container(tree, document)
+    keys = _keys(document)
+    region = _container(tree, keys)
     if region is None:
         return None
     path = _path(region)
     if _follow(tree.root, path) != region:
         return None
-    blocks = churning_blocks(region, document, _keys(document))
+    blocks = churning_blocks(region, document, keys)
     skips = tuple(_path(block, region) for block in blocks)
     if any(_follow(region, skip) != block for skip, block in zip(skips, blocks, strict=True)):
         skips, blocks = (), []  # a block that cannot be found again: hash the region whole

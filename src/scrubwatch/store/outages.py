@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, case, func, literal_column, or_, select, update
+from sqlalchemy import Engine, case, func, or_, select, update
 
 from scrubwatch.model import CaptureOutcome
 from scrubwatch.store import schema as t
 from scrubwatch.store.records import Outage
+from scrubwatch.store.rows import selective_since
 
 _NO_ANSWER = (CaptureOutcome.FAILED.value, CaptureOutcome.BLOCKED.value)
 _RECENT = timedelta(days=2)  # an outlet that answered within this is judged from it alone
@@ -115,16 +116,7 @@ def _answered(dialect: str, start: datetime | None, outlet_ids: list[int] | None
         query = query.where(a.outlet_id.in_(outlet_ids))
     if start is None:
         return query
-    return query.where(_since(c.fetched_at, start, dialect))
-
-
-def _since(column: Any, start: datetime, dialect: str) -> Any:
-    """`column >= start`, which SQLite is told is selective: otherwise it walks every
-    article's captures instead of the window's few through ix_captures_fetched_at."""
-    condition: Any = column >= start
-    if dialect == "sqlite":
-        condition = func.likelihood(condition, literal_column("0.001"))
-    return condition
+    return query.where(selective_since(c.fetched_at, start, dialect))
 
 
 def _outage_query(
@@ -159,7 +151,7 @@ def _outage_query(
         .having(checks >= min_checks, articles >= 2)
     )
     if start is not None:
-        failing = failing.where(_since(c.fetched_at, start, dialect))
+        failing = failing.where(selective_since(c.fetched_at, start, dialect))
     failing_rows = failing.subquery()
     return select(t.outlets.c.host, t.outlets.c.unreachable_told, failing_rows).join(
         failing_rows, failing_rows.c.outlet_id == t.outlets.c.id

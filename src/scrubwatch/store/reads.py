@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, Text, case, cast, func, literal_column, or_, select
+from sqlalchemy import Engine, Row, Text, case, cast, func, or_, select
 
 from scrubwatch.model import FAILED_LOOKS, Article, Change, ChangeKind
 from scrubwatch.store import schema as t
@@ -20,6 +20,7 @@ from scrubwatch.store.rows import (
     article_query,
     change_from_row,
     last_seen_before,
+    selective_since,
 )
 from scrubwatch.store.search import SearchReads
 
@@ -112,11 +113,7 @@ class StoreReads(SearchReads):
         failures = [outcome.value for outcome in FAILED_LOOKS]
         failed = case((t.captures.c.outcome.in_(failures), 1), else_=0)
         art = t.articles.c
-        in_window: Any = t.captures.c.fetched_at >= since
-        if self.engine.dialect.name == "sqlite":
-            # Without it SQLite walks every article and its captures (0.6 s on 500,000
-            # captures) instead of the window's few through ix_captures_fetched_at.
-            in_window = func.likelihood(in_window, literal_column("0.001"))
+        in_window = selective_since(t.captures.c.fetched_at, since, self.engine.dialect.name)
         recent = (
             select(art.outlet_id, func.count(), func.sum(failed))
             .select_from(t.captures.join(t.articles, t.captures.c.article_id == art.id))

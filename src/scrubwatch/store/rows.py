@@ -6,9 +6,10 @@ alerts) converts through these functions, so a new column is mapped once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, func, insert, select
+from sqlalchemy import Connection, Row, Table, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -201,6 +202,16 @@ def version_from_row(row: Row[Any]) -> Version:
         fingerprint=row.fingerprint,
         capture_id=row.capture_id,
     )
+
+
+def selective_since(column: Any, start: datetime, dialect: str) -> Any:
+    """`column >= start` for a recent window, which SQLite is told is selective: otherwise it
+    walks every article's captures instead of the window's few through its index
+    (ix_captures_fetched_at: 0.6 s instead of milliseconds on 500,000 captures)."""
+    condition: Any = column >= start
+    if dialect == "sqlite":
+        condition = func.likelihood(condition, literal_column("0.001"))
+    return condition
 
 
 def last_seen_before() -> Any:
