@@ -7,12 +7,14 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
+
+from articles import PARAGRAPHS, SCRUBBED, TITLE
 
 
 @dataclass(frozen=True)
@@ -111,3 +113,25 @@ def write_revisits(
         )
         writer.write_record(revisit)
     return path
+
+
+SITE = "https://news.example"
+URL = f"{SITE}/politics/2025/04/21/chinese-companies-to-build-zangezur-corridor"
+T0 = datetime(2025, 4, 21, 9, 30, tzinfo=UTC)
+V1, V2, GONE = T0 + timedelta(hours=2), T0 + timedelta(hours=5), T0 + timedelta(hours=9)
+
+
+def scrub_records(url: str = URL) -> list[Archived]:
+    """The day of a scrub, as a crawler kept it: v1 twice, v2 without the corridor, a 404;
+    around them the homepage, a stylesheet and an image that are no article."""
+    v1, v2 = article_html(TITLE, PARAGRAPHS), article_html(TITLE, SCRUBBED)
+    home = b"<html><head><title>Example News</title></head><body><a href='/x'>x</a></body></html>"
+    return [
+        Archived(f"{SITE}/", T0, body=home),
+        Archived(url, T0, body=v1),
+        Archived(f"{SITE}/style.css", T0, body=b"body{}", content_type="text/css"),
+        Archived(url, V1, body=v1),
+        Archived(f"{SITE}/logo.png", V1, body=b"\x89PNG", content_type="image/png"),
+        Archived(url, V2, body=v2),
+        Archived(url, GONE, status=404, body=not_found_html()),
+    ]

@@ -1,16 +1,11 @@
 """pywb, the reference replay tool, opens an evidence bundle and replays both captures.
 
-pywb cannot share the project's environment (it pulls in `brotlipy`, which shadows the
-`brotli` module the fetcher needs), so it lives in its own virtualenv: set
-`SCRUBWATCH_TEST_PYWB` to that environment's `bin` directory (`python -m venv /tmp/pywb &&
-/tmp/pywb/bin/pip install pywb`). Without it this test skips, also under CI.
+pywb runs from its own virtualenv (tests/pywb_support.py says where it is found).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,33 +16,20 @@ import pytest
 
 from articles import BYLINE, PARAGRAPHS, REMOVED_SENTENCE, SCRUBBED, TITLE
 from conftest import Cli
+from pywb_support import free_port, pywb_bin
 from scrubwatch.demo.outlet import FakeOutlet
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def pywb_bin() -> Path:
-    where = os.environ.get("SCRUBWATCH_TEST_PYWB")
-    if not where or not (Path(where) / "wayback").exists():
-        pytest.skip("pywb not configured (SCRUBWATCH_TEST_PYWB=<virtualenv>/bin)")
-    return Path(where)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def wayback(pywb_bin: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+def wayback(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A pywb root directory with an empty collection `ev`, and pywb's bin directory."""
+    bin_dir = pywb_bin()
     root = tmp_path / "pywb"
     root.mkdir()
-    subprocess.run([str(pywb_bin / "wb-manager"), "init", "ev"], cwd=root, check=True, timeout=60)
-    yield root, str(pywb_bin)
+    subprocess.run([str(bin_dir / "wb-manager"), "init", "ev"], cwd=root, check=True, timeout=60)
+    yield root, str(bin_dir)
 
 
 def test_pywb_replays_both_captures(
@@ -71,7 +53,7 @@ def test_pywb_replays_both_captures(
 
     manager = [f"{bin_dir}/wb-manager", "add", "ev", "--unpack-wacz", str(target)]
     subprocess.run(manager, cwd=root, check=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [f"{bin_dir}/wayback", "-p", str(port), "-b", "127.0.0.1"],
         cwd=root,

@@ -68,6 +68,9 @@ class Settings:
     concurrency: int = 16  # fetches in flight across all hosts
     per_host_concurrency: int = 4
     min_host_delay: float = 0.0  # seconds between requests to one host; robots.txt may raise it
+    # Seconds between requests to a web archive's CDX server and replay (import --cdx): public
+    # archives are shared and slow to anger, so at least this much whatever min_host_delay says.
+    archive_min_delay: float = 1.0
     obey_robots: bool = True
     discover_interval_minutes: float = 15.0
     max_new_articles_per_source: int = 500  # cap per discovery pass, against runaway feeds

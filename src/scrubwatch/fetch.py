@@ -106,6 +106,7 @@ class Fetcher:
         self._client = self._new_client(transport)
         self._global = asyncio.Semaphore(settings.concurrency)
         self._gates: dict[str, HostGate] = {}
+        self._floors: dict[str, float] = {}  # least delay per origin, set by `pace_at_least`
         self._robots = RobotsCache(self._robots_txt, clock=time.monotonic)
         self._guarded: Fetcher | None = None  # the guarded view, made on first use
         self.is_guarded = False
@@ -226,11 +227,19 @@ class Fetcher:
         return gate
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        follow_redirects: bool = True,
+        max_bytes: int | None = None,
     ) -> Response:
         """GET `url`, following redirects; raises a `FetchError` subclass on failure.
 
         `etag` / `last_modified` make it a conditional GET: an unchanged page answers 304.
+        `follow_redirects=False` hands a redirect back as it came (a web archive's replay
+        serves archived redirects so). `max_bytes` replaces the body cap for this request.
         """
         _check_url(url)
         conditional: dict[str, str] = {}
@@ -243,9 +252,9 @@ class Fetcher:
         current = url
         while True:
             await self._obey_robots(current)
-            answer = await self._paced_get(current, conditional)
+            answer = await self._paced_get(current, conditional, limit=max_bytes)
             location = header_value(answer.headers, "location")
-            if answer.status not in REDIRECT_STATUSES or not location:
+            if answer.status not in REDIRECT_STATUSES or not location or not follow_redirects:
                 return Response(
                     url=url,
                     final_url=current,
@@ -278,11 +287,20 @@ class Fetcher:
         if not verdict.allowed:
             raise RobotsDisallowed(f"robots.txt of {_origin(url)} disallows {url}")
 
+    def pace_at_least(self, url: str, seconds: float) -> None:
+        """Requests to the URL's origin are at least `seconds` apart from now on, whatever
+        the settings say (a public web archive's request)."""
+        origin = _origin(url)
+        self._floors[origin] = max(self._floors.get(origin, 0.0), seconds)
+        gate = self.gate(url)
+        gate.min_delay = max(gate.min_delay, seconds)
+
     def _min_delay(self, url: str) -> float:
         policy = self._settings.policy_for(urlsplit(url).netloc.lower())
+        chosen = self._settings.min_host_delay
         if policy.min_host_delay is not None:
-            return policy.min_host_delay
-        return self._settings.min_host_delay
+            chosen = policy.min_host_delay
+        return max(chosen, self._floors.get(_origin(url), 0.0))
 
     async def _robots_txt(self, origin: str) -> tuple[int, bytes]:
         """Status and body of an origin's robots.txt, through the same pacing."""
@@ -290,15 +308,23 @@ class Fetcher:
         return answer.status, answer.body
 
     async def _paced_get(
-        self, url: str, extra_headers: dict[str, str], *, cap: int | None = None
+        self,
+        url: str,
+        extra_headers: dict[str, str],
+        *,
+        cap: int | None = None,
+        limit: int | None = None,
     ) -> _Answer:
-        """One request under the host gate and the global limit; feeds the gate back."""
+        """One request under the host gate and the global limit; feeds the gate back.
+
+        `cap`: cut the body there (robots.txt); `limit`: fail past it instead of at
+        max_body_bytes."""
         gate = self.gate(url)
         async with gate, self._global:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self._settings.total_timeout):
-                    result = await self._get_once(url, extra_headers, cap)
+                    result = await self._get_once(url, extra_headers, cap, limit)
             except TimeoutError as exc:
                 gate.record(seconds=time.monotonic() - started, strained=True)
                 raise FetchTimeout(
@@ -315,7 +341,9 @@ class Fetcher:
                 gate.hold(wait)
         return result
 
-    async def _get_once(self, url: str, extra_headers: dict[str, str], cap: int | None) -> _Answer:
+    async def _get_once(
+        self, url: str, extra_headers: dict[str, str], cap: int | None, limit: int | None
+    ) -> _Answer:
         """One exchange; through the outlet's proxies in turn when one cannot be reached."""
         if self._refused:
             raise AddressRefused(self._refused)
@@ -326,7 +354,7 @@ class Fetcher:
             client = ring.clients[ring.current] if ring else self._client
             proxy = ring.names[ring.current] if ring else None
             try:
-                return await self._exchange(client, url, headers, cap, proxy)
+                return await self._exchange(client, url, headers, cap, proxy, limit)
             except UNREACHED as exc:
                 if ring is None or attempt + 1 == tries:
                     raise fetch_error(exc, self._net, proxy) from None
@@ -350,6 +378,7 @@ class Fetcher:
         headers: dict[str, str],
         cap: int | None,
         proxy: str | None,
+        limit: int | None = None,
     ) -> _Answer:
         async with client.stream("GET", url, headers=headers) as resp:
             received = _pairs(resp.headers.raw)
@@ -358,8 +387,8 @@ class Fetcher:
                 body = b""
             else:
                 # `cap` is a reader's own limit (robots.txt): cut there, never fail
-                limit = cap or self._settings.max_body_bytes
-                body = await self._read_capped(resp, limit, cut=cap is not None)
+                most = cap or limit or self._settings.max_body_bytes
+                body = await self._read_capped(resp, most, cut=cap is not None)
             return _Answer(
                 resp.status_code, resp.reason_phrase, resp.http_version, received, body, sent, proxy
             )

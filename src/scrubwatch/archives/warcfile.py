@@ -44,7 +44,7 @@ class ArchivedCapture:
     date: datetime  # WARC-Date, aware UTC
     status: int
     source: str  # the file as the user named it (a WACZ, not the WARC inside it)
-    path: Path  # the WARC file holding the record
+    path: Path | None  # the WARC file holding the record; None when fetched from a replay
     offset: int
     record_type: str  # "response" or "revisit"
     body_sha256: str | None  # of the decoded body; None for a revisit (its original has it)
@@ -105,6 +105,8 @@ def read_body(capture: ArchivedCapture, max_bytes: int) -> ArchivedBody:
     Raises ArchiveError when the record is no longer readable or its body exceeds
     `max_bytes` (the same cap as a live fetch).
     """
+    if capture.path is None:
+        raise ArchiveError(f"{capture.url} at {capture.date}: not a record of a file")
     try:
         with capture.path.open("rb") as f:
             f.seek(capture.offset)
@@ -171,13 +173,13 @@ def _capture(record: Any, path: Path, source: str) -> ArchivedCapture | None:
     content_type = http.get_header("Content-Type")
     location = http.get_header("Location")
     url = str(record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
-    if not url or not _usable(status, content_type, location):
+    if not url or not usable(status, content_type, location):
         return None
     body_sha = says_article = None
     if record.rec_type == "response":
         body = record.content_stream().read()
         body_sha = hashlib.sha256(body).hexdigest()
-        says_article = bool(_OG_ARTICLE.search(body[: _CHUNK * 4]))
+        says_article = declares_article(body)
     return ArchivedCapture(
         url=url,
         date=_date(record.rec_headers.get_header("WARC-Date")),
@@ -194,7 +196,12 @@ def _capture(record: Any, path: Path, source: str) -> ArchivedCapture | None:
     )
 
 
-def _usable(status: int, content_type: str | None, location: str | None) -> bool:
+def declares_article(body: bytes) -> bool:
+    """The page says it is an article (og:type "article") near its start."""
+    return bool(_OG_ARTICLE.search(body[: _CHUNK * 4]))
+
+
+def usable(status: int, content_type: str | None, location: str | None) -> bool:
     """HTML pages, 404 and 410 answers, and redirects that say where to."""
     if status in _GONE:
         return True

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -105,7 +105,7 @@ def import_archives(services: Services, sources: Sequence[str]) -> ImportReport:
     with tempfile.TemporaryDirectory(prefix="scrubwatch-import-") as workdir:
         scans = [scan_archive(source, Path(workdir)) for source in sources]
         report = ImportReport([_file_report(s) for s in scans])
-        run = _Run(services, report, [c for s in scans for c in s.captures])
+        run = ImportRun(services, report, [c for s in scans for c in s.captures])
         for url, group in run.groups():
             run.import_url(url, group)
     services.chrome.flush()
@@ -116,15 +116,28 @@ def _file_report(scan: FileScan) -> FileReport:
     return FileReport(scan.source, records=scan.records, error=scan.error)
 
 
-class _Run:
-    """One import: the captures of every file, and the report filled as they are recorded."""
+BodyReader = Callable[[ArchivedCapture], ArchivedBody]
+
+
+class ImportRun:
+    """One import: the captures of every file, and the report filled as they are recorded.
+
+    `read`: a capture's answer with its body; by default read back from its WARC file
+    (an import from a CDX server hands over the bodies it fetched instead).
+    """
 
     def __init__(
-        self, services: Services, report: ImportReport, captures: list[ArchivedCapture]
+        self,
+        services: Services,
+        report: ImportReport,
+        captures: list[ArchivedCapture],
+        read: BodyReader | None = None,
     ) -> None:
         self.services = services
         self.store = services.store
         self.report = report
+        limit = services.settings.max_body_bytes
+        self.read: BodyReader = read or (lambda capture: read_body(capture, limit))
         self.by_file = {f.source: f for f in report.files}
         self.captures = captures
         # A revisit names the response holding its body by payload digest.
@@ -213,13 +226,12 @@ class _Run:
         self, article: Article, capture: ArchivedCapture, original: ArchivedCapture
     ) -> Response:
         """The archived answer as a live fetch would have handed it over."""
-        limit = self.services.settings.max_body_bytes
         if capture.location is not None:
             target = self._target(capture)
             if target is not None:  # followed, as a live fetch would
-                return _as_response(article, target, read_body(target, limit), (capture.url,))
-        answer = read_body(capture, limit)
-        body = answer.body if original is capture else read_body(original, limit).body
+                return _as_response(article, target, self.read(target), (capture.url,))
+        answer = self.read(capture)
+        body = answer.body if original is capture else self.read(original).body
         redirects: tuple[str, ...] = ()
         final_url = capture.url
         if capture.location is not None:  # not followed: judged by where it points

@@ -1,0 +1,171 @@
+"""`scrubwatch import --cdx`: an archived scrub rebuilt from a real pywb's CDX server and
+replay, through the real CLI, with the archive's times; the same history as from the WARC
+file itself; the Internet Archive's format and addresses (a loopback front on pywb) with
+retries, identical digests fetched once, and an interrupted import that goes on where it
+stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from archive_support import GONE, SITE, T0, URL, V1, V2, scrub_records, write_warc
+from articles import REMOVED_SENTENCE
+from conftest import Cli
+from pywb_support import IaFront, Wayback, pywb_bin
+
+pytestmark = pytest.mark.slow
+
+
+def stamp(moment: Any) -> str:
+    return str(moment.strftime("%Y%m%d%H%M%S"))
+
+
+@pytest.fixture
+def crawl(tmp_path: Path) -> Path:
+    return write_warc(tmp_path / "crawl.warc.gz", scrub_records())
+
+
+@pytest.fixture
+def wayback(tmp_path: Path, crawl: Path) -> Iterator[Wayback]:
+    """pywb on loopback serving the day of the scrub."""
+    server = Wayback(pywb_bin(), tmp_path / "pywb")
+    server.add(crawl)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def front(wayback: Wayback) -> Iterator[IaFront]:
+    served = IaFront(wayback)
+    yield served
+    served.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_archive_pause(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """A second between requests to an archive is for the public ones, not this loopback."""
+    for name in ("cli", "cli_on_each_db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)  # it clears SCRUBWATCH_* first
+    monkeypatch.setenv("SCRUBWATCH_ARCHIVE_MIN_DELAY", "0")
+
+
+def test_an_archived_scrub_is_rebuilt_from_a_cdx_server(
+    cli_on_each_db: Cli, wayback: Wayback, change_schema: dict[str, Any]
+) -> None:
+    cli = cli_on_each_db
+    result = cli("import", "--cdx", wayback.cdx_url, "--url", "news.example/*", "--json")
+    assert result.code == 0, result.stderr
+    summary = result.json()
+    assert (summary["records"], summary["imported"]) == (7, 4)
+    deleted, edited = cli("changes", "--json").json()
+    for change in (deleted, edited):
+        jsonschema.validate(change, change_schema)
+        assert change["source"] == wayback.cdx_url
+    assert (edited["kind"], edited["severity"]) == ("edited", "substantive")
+    assert REMOVED_SENTENCE in edited["sentences"]["removed"]
+    assert (edited["detected_at"], edited["last_seen_before"]) == (V2.isoformat(), V1.isoformat())
+    assert (deleted["kind"], deleted["deletion"]) == ("deleted", "http_404")
+    assert (deleted["detected_at"], deleted["last_seen_before"]) == (
+        GONE.isoformat(),
+        V2.isoformat(),
+    )
+    history = cli("history", URL, "--json").json()
+    assert [v["first_seen"] for v in history] == [T0.isoformat(), V2.isoformat()]
+
+
+def test_the_cdx_server_and_the_file_give_the_same_history(
+    cli: Cli, wayback: Wayback, crawl: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from_file = Cli(tmp_path / "from-file", capsys)
+    assert from_file("import", str(crawl)).code == 0
+    assert cli("import", "--cdx", wayback.cdx_url, "--url", f"{SITE}/*").code == 0
+
+    def explained(c: Cli) -> list[dict[str, Any]]:
+        changes: list[dict[str, Any]] = c("changes", "--json").json()
+        return [{k: v for k, v in x.items() if k not in ("id", "source")} for x in changes]
+
+    assert explained(cli) == explained(from_file)
+    assert cli("history", URL, "--json").json() == from_file("history", URL, "--json").json()
+
+
+def test_the_internet_archive_format_with_retries_and_a_resumed_import(
+    cli: Cli, front: IaFront
+) -> None:
+    """The capture at V2 fails until the archive recovers: V2 and what follows wait, and the
+    same import run again fetches only them. v1's two captures share a digest: one fetch."""
+    front.broken.add(stamp(V2))
+    first = cli("import", "--cdx", front.cdx_url, "--url", URL, "--json")
+    assert first.code == 1
+    assert "2 capture(s) from 2025-04-21 14:30:00+00:00 held back" in first.stderr
+    assert "run the same import again to go on" in first.stderr
+    assert first.json()["imported"] == 2
+    assert front.asked == {stamp(T0): 1, stamp(V2): 4, stamp(GONE): 1}  # 3 retries of V2
+    assert cli("changes", "--json").json() == []
+
+    front.broken.clear()
+    again = cli("import", "--cdx", front.cdx_url, "--url", URL, "--json")
+    assert again.code == 0, again.stderr
+    summary = again.json()
+    assert (summary["imported"], summary["duplicates"]) == (2, 2)
+    assert front.asked == {stamp(T0): 1, stamp(V2): 5, stamp(GONE): 2}
+    kinds = [(c["kind"], c["detected_at"]) for c in summary["changes"]]
+    assert kinds == [("edited", V2.isoformat()), ("deleted", GONE.isoformat())]
+
+
+def test_an_answer_for_another_moment_is_left_out(cli: Cli, front: IaFront) -> None:
+    front.elsewhen[stamp(V2)] = stamp(V1)
+    result = cli("import", "--cdx", front.cdx_url, "--url", URL, "--json")
+    assert result.code == 1
+    assert "served its capture of 2025-04-21 11:30:00+00:00 instead" in result.stderr
+    # The scrubbed version is not recorded at a time it was not seen; the 404 still is.
+    assert [c["kind"] for c in cli("changes", "--json").json()] == ["deleted"]
+
+
+def test_an_import_of_nothing_new_fetches_nothing(cli: Cli, front: IaFront) -> None:
+    assert cli("import", "--cdx", front.cdx_url, "--url", URL).code == 0
+    asked = dict(front.asked)
+    again = cli("import", "--cdx", front.cdx_url, "--url", URL, "--json")
+    assert again.code == 0, again.stderr
+    assert (again.json()["imported"], again.json()["duplicates"]) == (0, 4)
+    assert front.asked == asked
+
+
+def test_a_span_of_dates_imports_only_its_captures(cli: Cli, wayback: Wayback) -> None:
+    result = cli(
+        "import", "--cdx", wayback.cdx_url, "--url", URL, "--to", f"{V1:%Y-%m-%dT%H:%M}", "--json"
+    )
+    assert result.code == 0, result.stderr
+    assert (result.json()["records"], result.json()["imported"]) == (2, 2)
+    assert len(cli("history", URL, "--json").json()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cdx", "http://127.0.0.1:9/cdx"], "--cdx needs --url"),
+        (["x.warc", "--cdx", "http://127.0.0.1:9/cdx", "--url", URL], "not both"),
+        (["--cdx", "ftp://archive/cdx", "--url", URL], "http(s) URL"),
+        (["--cdx", "http://127.0.0.1:9/cdx", "--url", URL, "--from", "last week"], "not a date"),
+        (["--cdx", "http://127.0.0.1:9/index", "--url", URL], "--replay"),
+        (["x.warc", "--url", URL], "go with --cdx"),
+        ([], "name WARC/WACZ files"),
+    ],
+)
+def test_bad_usage_is_refused(cli: Cli, args: list[str], message: str) -> None:
+    result = cli("import", *args)
+    assert result.code == 2
+    assert message in result.stderr
+
+
+def test_an_archive_that_cannot_be_reached_is_one_clear_error(cli: Cli, tmp_path: Path) -> None:
+    result = cli("import", "--cdx", "http://127.0.0.1:9/news/cdx", "--url", URL)
+    assert result.code == 1
+    assert result.stderr.startswith("scrubwatch: ")
+    assert "Traceback" not in result.stderr
