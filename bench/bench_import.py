@@ -1,18 +1,25 @@
-"""CPU per imported capture: `scrubwatch import` of a generated WARC.
+"""CPU per imported capture: `scrubwatch import` of a generated WARC, or `import --cdx` of it.
 
 Writes one WARC.gz of N captures (N/4 articles, each archived four times: first version,
 the same again, an edit that removes a sentence and changes a figure, then a 404), imports
 it into a fresh SQLite store in this process, then imports it again (every capture already
 there). Prints wall time and CPU (scan, extraction, comparison, our own WARC copy, the
 database) per capture, to set beside `bench_monitor.py`'s CPU per live check.
-Usage: .venv/bin/python bench/bench_import.py [N]   (default 2000)
+
+With --cdx the WARC is served by pywb on loopback (from .venv/pywb, which `make test`
+installs) and imported from its CDX server and replay instead: our CPU per capture then
+includes the HTTP requests, and pywb's own CPU is printed beside it.
+Usage: .venv/bin/python bench/bench_import.py [N] [--cdx]   (default 2000)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
-import sys
+import resource
+import socket
+import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,6 +30,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from scrubwatch.config import Settings
+from scrubwatch.pipeline.cdx_import import CdxImport, import_from_cdx
 from scrubwatch.pipeline.importing import ImportReport, import_archives
 from scrubwatch.runner import Runner
 from scrubwatch.store import open_store
@@ -94,21 +102,83 @@ async def run_import(settings: Settings, warc: Path) -> tuple[ImportReport, floa
         store.close()
 
 
+async def run_cdx_import(settings: Settings, cdx_url: str) -> tuple[ImportReport, float, float]:
+    store = open_store(settings)
+    try:
+        async with Runner(settings, store, analysis_workers=0) as runner:
+            wall, cpu = time.perf_counter(), time.process_time()
+            request = CdxImport(cdx_url, "news.example/*")
+            report = await import_from_cdx(runner.services, request)
+            return report, time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        store.close()
+
+
+def start_pywb(warc: Path, root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """pywb serving the WARC on a free loopback port; its process and CDX URL."""
+    bin_dir = Path(__file__).resolve().parents[1] / ".venv" / "pywb" / "bin"
+    if not (bin_dir / "wayback").exists():
+        raise SystemExit(f"pywb not found in {bin_dir} (run `make test` once to install it)")
+    root.mkdir()
+    for args in (("init", "news"), ("add", "news", str(warc))):
+        subprocess.run([str(bin_dir / "wb-manager"), *args], cwd=root, check=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(bin_dir / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    cdx_url = f"http://127.0.0.1:{port}/news/cdx"
+    for _ in range(150):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, cdx_url
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("pywb did not start")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", nargs="?", type=int, default=2000)
+    parser.add_argument("--cdx", action="store_true", help="import through pywb's CDX server")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "generated.warc.gz"
-        write_warc(warc, count)
-        print(f"{count} captures, {warc.stat().st_size / 1e6:.1f} MB of WARC.gz")
-        settings = Settings(data_dir=Path(tmp) / "data")
-        for label in ("first import", "same file again"):
-            report, wall, cpu = asyncio.run(run_import(settings, warc))
-            per = cpu / max(report.records, 1) * 1000
-            print(
-                f"{label}: {report.imported} imported, {report.duplicates} already there, "
-                f"{len(report.changes)} changes in {wall:.1f} s; "
-                f"{per:.2f} ms CPU per capture read"
-            )
+        write_warc(warc, args.count)
+        print(f"{args.count} captures, {warc.stat().st_size / 1e6:.1f} MB of WARC.gz")
+        settings = Settings(data_dir=Path(tmp) / "data", archive_min_delay=0.0)
+        server, base = None, 0.0
+        if args.cdx:
+            server, cdx_url = start_pywb(warc, Path(tmp) / "pywb")
+            base = children_cpu()  # wb-manager's runs, not pywb's (not yet waited for)
+        try:
+            for label in ("first import", "same import again"):
+                if server is None:
+                    report, wall, cpu = asyncio.run(run_import(settings, warc))
+                else:
+                    report, wall, cpu = asyncio.run(run_cdx_import(settings, cdx_url))
+                per = cpu / max(report.records, 1) * 1000
+                print(
+                    f"{label}: {report.imported} imported, {report.duplicates} already there, "
+                    f"{len(report.changes)} changes, {len(report.problems)} problems in "
+                    f"{wall:.1f} s; {per:.2f} ms CPU per capture read"
+                )
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait()
+                pywb_cpu = children_cpu() - base
+                print(f"pywb (both runs and its start): {pywb_cpu:.1f} s CPU")
 
 
 if __name__ == "__main__":

@@ -91,6 +91,9 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("SCRUBWATCH_"):
             monkeypatch.delenv(key)
+    # The pause between requests to a web archive is for the public ones; the tests' archives
+    # are pywb on loopback.
+    monkeypatch.setenv("SCRUBWATCH_ARCHIVE_MIN_DELAY", "0")
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +44,18 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+@contextmanager
+def serving(warc: Path, root: Path) -> Iterator[Wayback]:
+    """pywb on loopback serving one WARC, for the length of the block."""
+    server = Wayback(pywb_bin(), root)
+    server.add(warc)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class Wayback:

@@ -16,7 +16,7 @@ import pytest
 from archive_support import GONE, SITE, T0, URL, V1, V2, scrub_records, write_warc
 from articles import REMOVED_SENTENCE
 from conftest import Cli
-from pywb_support import IaFront, Wayback, pywb_bin
+from pywb_support import IaFront, Wayback, serving
 
 pytestmark = pytest.mark.slow
 
@@ -33,27 +33,16 @@ def crawl(tmp_path: Path) -> Path:
 @pytest.fixture
 def wayback(tmp_path: Path, crawl: Path) -> Iterator[Wayback]:
     """pywb on loopback serving the day of the scrub."""
-    server = Wayback(pywb_bin(), tmp_path / "pywb")
-    server.add(crawl)
-    server.start()
-    yield server
-    server.stop()
+    with serving(crawl, tmp_path / "pywb") as server:
+        yield server
 
 
 @pytest.fixture
 def front(wayback: Wayback) -> Iterator[IaFront]:
+    """The Internet Archive's addresses and format in front of it."""
     served = IaFront(wayback)
     yield served
     served.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_archive_pause(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
-    """A second between requests to an archive is for the public ones, not this loopback."""
-    for name in ("cli", "cli_on_each_db"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name)  # it clears SCRUBWATCH_* first
-    monkeypatch.setenv("SCRUBWATCH_ARCHIVE_MIN_DELAY", "0")
 
 
 def test_an_archived_scrub_is_rebuilt_from_a_cdx_server(

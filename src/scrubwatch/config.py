@@ -71,6 +71,8 @@ class Settings:
     # Seconds between requests to a web archive's CDX server and replay (import --cdx): public
     # archives are shared and slow to anger, so at least this much whatever min_host_delay says.
     archive_min_delay: float = 1.0
+    # Hours between two looks at a watched archive's index (`watch --archive`).
+    archive_check_hours: float = 6.0
     obey_robots: bool = True
     discover_interval_minutes: float = 15.0
     max_new_articles_per_source: int = 500  # cap per discovery pass, against runaway feeds
@@ -241,6 +243,7 @@ _AT_LEAST_ONE = {
     "alert_max_attempts",
 }
 _ABOVE_ZERO = {
+    "archive_check_hours",
     "connect_timeout",
     "read_timeout",
     "total_timeout",

@@ -19,6 +19,8 @@ class ChangeKind(StrEnum):
     EDITED = "edited"
     DELETED = "deleted"
     RESTORED = "restored"
+    # Captures of the page that a watched web archive listed no longer are (`watch --archive`).
+    ARCHIVE_REMOVED = "archive_removed"
 
 
 class Severity(StrEnum):
@@ -261,3 +263,17 @@ class AlertRule:
     created_at: datetime | None = None
     after_change_id: int = 0  # changes up to this id were recorded before the rule existed
     web_added: bool = False  # made through the web UI: sent through the SSRF guard
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveWatch:
+    """A web archive's index watched for captures that vanish (`watch --archive`)."""
+
+    cdx_url: str
+    pattern: str  # a URL, or a prefix ending in *
+    created_at: datetime
+    next_check_at: datetime | None = None
+    last_checked_at: datetime | None = None
+    last_error: str | None = None  # why the last look at the index failed; None when it worked
+    listed: int = 0  # captures the index listed at the last look
+    id: int | None = None

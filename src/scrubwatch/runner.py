@@ -39,6 +39,7 @@ from scrubwatch.pipeline import (
     Services,
     check_article,
 )
+from scrubwatch.pipeline.archive_watch import check_archives
 from scrubwatch.pipeline.offload import MIN_PASS_ARTICLES, AnalysisPool, default_workers
 from scrubwatch.pipeline.waves import WaveUpdate, update_waves
 from scrubwatch.store import Store
@@ -55,6 +56,7 @@ class PassReport:
 
     new_articles: int = 0
     results: list[CheckResult] = field(default_factory=list)
+    archive_changes: list[Change] = field(default_factory=list)  # watched archives forgot
     waves: WaveUpdate | None = None  # None when updating the scrub waves failed
 
     @property
@@ -83,7 +85,7 @@ class PassReport:
 
     @property
     def changes(self) -> list[Change]:
-        return [r.change for r in self.results if r.change is not None]
+        return [r.change for r in self.results if r.change is not None] + self.archive_changes
 
 
 class Runner:
@@ -294,6 +296,7 @@ class Runner:
                     self.check(due, on_result=on_result, stop=stop, limit=limit, halt=halt)
                 )
                 found = group.create_task(discover_then_check())
+                archives = group.create_task(check_archives(self.services, every=all_articles))
         except ExceptionGroup as failed:
             alone = _first_store_failure(failed)
             if alone is None:
@@ -302,6 +305,7 @@ class Runner:
         finally:
             await self._stop_analysis_workers()
         report.results = [*known.result(), *found.result()]
+        report.archive_changes = archives.result()
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self.services.executor, self.services.chrome.flush)
         report.waves = await loop.run_in_executor(self.services.executor, self.update_waves)

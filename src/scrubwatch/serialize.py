@@ -134,9 +134,20 @@ def window_text(change: Change) -> str | None:
     start, end = change.last_seen_before, change.detected_at
     if start is None:
         return None
+    archive = archive_of(change)
+    if archive is not None and archive.get("missing_since"):
+        # vanished between the last listing that had the captures and the first that did not
+        end = datetime.fromisoformat(str(archive["missing_since"]))
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     until = f"{end:%H:%M}" if start.date() == end.date() else f"{end:%Y-%m-%d %H:%M}"
     return f"between {start:%Y-%m-%d %H:%M} and {until} UTC"
+
+
+def archive_of(change: Change) -> dict[str, Any] | None:
+    """For archive_removed: the archive's CDX URL, the pattern watched and the vanished
+    captures' times (`vanished`, ISO-8601); None for other changes."""
+    found = change.extra.get("archive")
+    return found if isinstance(found, dict) else None
 
 
 def iso(moment: datetime) -> str:

@@ -31,6 +31,7 @@ from scrubwatch.config import Settings
 from scrubwatch.errors import ConfigError
 from scrubwatch.model import ArticleState
 from scrubwatch.pipeline import check_article
+from scrubwatch.pipeline.archive_watch import check_archives
 from scrubwatch.runner import AlertRounds, Runner
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,8 @@ async def defer_checks(app: procrastinate.App, article_ids: list[int]) -> int:
 
 
 async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
-    """Hand out due articles, retry stalled jobs, discover new articles; returns jobs queued.
+    """Hand out due articles, retry stalled jobs, discover new articles, look at watched
+    archives; returns jobs queued.
 
     Due checks go out first: reading hundreds of outlets' feeds can take a while (a slow
     outlet takes its whole fetch timeout), and the workers should not wait on it. Articles
@@ -189,6 +191,7 @@ async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
         log.warning("retrying stalled job %s", job.id)
         await app.job_manager.retry_job(job)
     await runner.discover()
+    await check_archives(runner.services)
     return queued
 
 

@@ -53,10 +53,15 @@ def change_link(base_url: str, change: Change, article_id: int | None = None) ->
 
 
 def kind_phrase(change: Change) -> str:
-    """ "Edited", "Deleted", "Restored", with minor edits said so."""
+    """ "Edited", "Deleted", "Restored", "Gone from a web archive", with minor edits said
+    so."""
     if change.kind == ChangeKind.EDITED:
         return "Minor edit" if change.severity == Severity.MINOR else "Edited"
-    return "Deleted" if change.kind == ChangeKind.DELETED else "Restored"
+    return {
+        ChangeKind.DELETED: "Deleted",
+        ChangeKind.RESTORED: "Restored",
+        ChangeKind.ARCHIVE_REMOVED: "Gone from a web archive",
+    }[change.kind]
 
 
 def headline_of(change: Change, headline: str | None) -> str:

@@ -27,6 +27,10 @@ RULE_KINDS = (*KINDS, WAVE, UNREACHABLE)
 SEVERITIES = tuple(s.value for s in Severity)
 
 
+# Kinds that concern the whole article: a watched term anywhere in its text counts.
+_WHOLE_ARTICLE = (ChangeKind.DELETED, ChangeKind.RESTORED, ChangeKind.ARCHIVE_REMOVED)
+
+
 def touched_texts(change: Change, article_text: str = "") -> list[str]:
     """The texts of a change in which a watched term counts as concerned."""
     texts = [change.summary]
@@ -37,7 +41,7 @@ def touched_texts(change: Change, article_text: str = "") -> list[str]:
         for pair in (diff.title, diff.byline, *diff.sentences_changed, *diff.numbers_changed):
             if pair is not None:
                 texts += [pair.before, pair.after or ""]
-    if change.kind in (ChangeKind.DELETED, ChangeKind.RESTORED) and article_text:
+    if change.kind in _WHOLE_ARTICLE and article_text:
         texts.append(article_text)
     return [t for t in texts if t]
 

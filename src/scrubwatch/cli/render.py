@@ -12,9 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from scrubwatch.model import Change, ChangeKind, Diff, Version
-from scrubwatch.serialize import window_text
+from scrubwatch.serialize import archive_of, window_text
 
-KIND_STYLE = {ChangeKind.EDITED: "yellow", ChangeKind.DELETED: "red", ChangeKind.RESTORED: "green"}
+KIND_STYLE = {
+    ChangeKind.EDITED: "yellow",
+    ChangeKind.DELETED: "red",
+    ChangeKind.RESTORED: "green",
+    ChangeKind.ARCHIVE_REMOVED: "magenta",
+}
 
 
 # Bidirectional overrides, embeddings and isolates: in a terminal they can reverse what
@@ -59,6 +64,9 @@ def render_change(change: Change, *, details: bool = True) -> RenderableType:
         parts.append(Text(f"  now redirects to {safe(change.redirect_to)}", style="dim"))
     if change.source:
         parts.append(Text(f"  rebuilt from {safe(change.source)}", style="dim"))
+    archive = archive_of(change)
+    if archive is not None:
+        parts.append(Text(f"  index: {safe(archive.get('cdx_url'))}", style="dim"))
     if details and change.diff is not None:
         parts.append(render_diff_body(change.diff, indent="    "))
     return Group(*parts)

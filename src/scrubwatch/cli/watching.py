@@ -27,7 +27,13 @@ if TYPE_CHECKING:  # the runner comes with the session; workers only for --sched
 @app.command()
 def watch(
     ctx: typer.Context,
-    urls: Annotated[list[str], typer.Argument(help="Outlet homepage, feed, sitemap or article.")],
+    urls: Annotated[
+        list[str],
+        typer.Argument(
+            help="Outlet homepage, feed, sitemap or article; with --archive, URL patterns "
+            "(a URL, or a prefix ending in *)."
+        ),
+    ],
     proxy: Annotated[
         str | None,
         typer.Option(
@@ -36,12 +42,58 @@ def watch(
             "with a password goes in the settings file instead."
         ),
     ] = None,
+    archive: Annotated[
+        str | None,
+        typer.Option(
+            "--archive",
+            metavar="CDX_URL",
+            help="Watch this web archive's CDX index (the Internet Archive's, pywb's) for "
+            "captures of the URL patterns that vanish from it (change kind archive_removed).",
+        ),
+    ] = None,
 ) -> None:
-    """Watch an outlet (homepage, feed or sitemap URL) or a single article URL."""
+    """Watch an outlet (homepage, feed or sitemap URL) or a single article URL; or, with
+    --archive, what a web archive lists for URL patterns."""
     settings = settings_of(ctx)
-    failures = asyncio.run(_watch(settings, urls, _cli_proxy(proxy)))
+    if archive is not None:
+        if proxy is not None:
+            raise UsageError("--proxy is for outlets; an archive is reached directly")
+        if not archive.startswith(("http://", "https://")):
+            raise UsageError(f"--archive wants the CDX server's http(s) URL, not {archive!r}")
+        failures = asyncio.run(_watch_archive(settings, archive, urls))
+    else:
+        failures = asyncio.run(_watch(settings, urls, _cli_proxy(proxy)))
     if failures:
         raise typer.Exit(1)
+
+
+async def _watch_archive(settings: Settings, cdx_url: str, patterns: list[str]) -> int:
+    from scrubwatch.errors import ArchiveError
+    from scrubwatch.pipeline.archive_watch import watch_archive
+
+    failures = 0
+    async with runner_session(settings) as runner:
+        for pattern in patterns:
+            try:
+                watched, listed, changes = await watch_archive(runner.services, cdx_url, pattern)
+            except (FetchError, ArchiveError) as exc:
+                err.print(
+                    f"scrubwatch: cannot read {safe(cdx_url)} for {safe(pattern)}: {exc}",
+                    markup=False,
+                    soft_wrap=True,
+                )
+                failures += 1
+                continue
+            out.print(
+                f"Watching what {watched.cdx_url} lists for {pattern}: {listed} capture(s) "
+                "now; captures that vanish from it are reported (archive_removed).",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            for change in changes:
+                out.print(render_change(change, details=False))
+    return failures
 
 
 def _cli_proxy(proxy: str | None) -> str | None:

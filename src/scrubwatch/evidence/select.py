@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scrubwatch.errors import EvidenceError, StorageError, UsageError
 from scrubwatch.evidence.records import RecordInfo, only_record
-from scrubwatch.model import Capture, CaptureOutcome, Change, Version
+from scrubwatch.model import Capture, CaptureOutcome, Change, ChangeKind, Version
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
 
@@ -57,6 +57,11 @@ def change_selection(store: Store, archive: WarcArchive, change_id: int) -> Sele
     article = store.article(change.url)
     if article is None or article.id is None:
         raise UsageError(f"the article of change {change_id} is no longer in the store")
+    if change.kind == ChangeKind.ARCHIVE_REMOVED:
+        raise EvidenceError(
+            f"change {change_id} is what a web archive's index stopped listing, not a capture "
+            "made here: its JSON (changes --json) names the vanished captures"
+        )
     captures = store.captures(article.id)
     after = next((c for c in captures if c.id == change.capture_id), None)
     if after is None or after.warc is None:

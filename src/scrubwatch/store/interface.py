@@ -20,6 +20,7 @@ from typing import Protocol
 
 from scrubwatch.model import (
     AlertRule,
+    ArchiveWatch,
     Article,
     Capture,
     Change,
@@ -35,6 +36,8 @@ from scrubwatch.store.records import (
     CheckRecord,
     Delivery,
     FoundWave,
+    ListedCapture,
+    MissingCapture,
     Outage,
     OutletHealth,
     QueuedDelivery,
@@ -199,5 +202,29 @@ class WaveStore(Protocol):
     ) -> list[tuple[int, str, StorySignature]]: ...
 
 
-class Store(WatchStore, HistoryStore, ReadingStore, AlertStore, WaveStore, Protocol):
+class ArchiveStore(Protocol):
+    """Web archives' indexes watched for captures that vanish (`watch --archive`)."""
+
+    def add_archive_watch(self, cdx_url: str, pattern: str, now: datetime) -> ArchiveWatch: ...
+    def archive_watches(self, *, due_at: datetime | None = None) -> list[ArchiveWatch]: ...
+    def archive_watch_failed(
+        self, watch_id: int, error: str, now: datetime, next_check: datetime
+    ) -> None: ...
+    def record_archive_listing(
+        self,
+        watch_id: int,
+        listed: Sequence[ListedCapture],
+        now: datetime,
+        next_check: datetime,
+    ) -> list[MissingCapture]: ...
+    def record_archive_removal(
+        self,
+        watch_id: int,
+        article_id: int,
+        change: Change,
+        captures: Sequence[MissingCapture],
+    ) -> int: ...
+
+
+class Store(WatchStore, HistoryStore, ReadingStore, AlertStore, WaveStore, ArchiveStore, Protocol):
     """Persistence of everything scrubwatch knows: one object, every role."""

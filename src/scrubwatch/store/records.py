@@ -271,3 +271,23 @@ class Outage:
         if not self.blocked:
             return f"{self.checks} checks failed"
         return f"{self.checks} checks failed or blocked ({self.blocked} blocked)"
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCapture:
+    """A capture a watched web archive's index listed (`watch --archive`)."""
+
+    url: str
+    timestamp: str  # 14 digits, the archive's name for it
+    status: int | None = None
+    digest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MissingCapture:
+    """A capture the index listed once and has not listed at two looks in a row since."""
+
+    url: str
+    timestamp: str
+    last_listed_at: datetime  # the last look that still listed it
+    missing_since: datetime  # the first look that did not

@@ -135,15 +135,21 @@ def insert_version(
 
 
 def insert_change(
-    conn: Connection, article_id: int, change: Change, capture_id: int, new_number: int | None
-) -> None:
+    conn: Connection,
+    article_id: int,
+    change: Change,
+    capture_id: int | None,
+    new_number: int | None,
+) -> int:
+    """Insert one change (`capture_id` None: no capture showed it, as for archive_removed);
+    returns its id."""
     to_version = change.to_version
     if new_number is not None and change.kind in (ChangeKind.EDITED, ChangeKind.RESTORED):
         to_version = new_number
     details = diff_to_dict(change.diff) if change.diff else {}
     if change.extra:
         details["extra"] = dict(change.extra)
-    conn.execute(
+    inserted = conn.execute(
         _INSERT_CHANGE,
         {
             "article_id": article_id,
@@ -160,6 +166,9 @@ def insert_change(
             "source": change.source,
         },
     )
+    key = inserted.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def capture_from_row(row: Row[Any]) -> Capture:
@@ -231,6 +240,13 @@ def last_seen_before() -> Any:
 
 
 def change_from_row(row: Row[Any]) -> Change:
+    extra = dict(row.details.get("extra") or {})
+    # Only queries that ask for it (with `last_seen_before()`) carry the column; captures
+    # vanished from an archive were last seen in its listing, not in a capture here.
+    seen = row._mapping.get("last_seen_before")
+    archive = extra.get("archive")
+    if row.kind == ChangeKind.ARCHIVE_REMOVED.value and isinstance(archive, dict):
+        seen = datetime.fromisoformat(str(archive["last_listed_at"]))
     return Change(
         url=row.url,
         outlet=row.host,
@@ -242,12 +258,11 @@ def change_from_row(row: Row[Any]) -> Change:
         severity=Severity(row.severity) if row.severity else None,
         deletion=DeletionKind(row.deletion) if row.deletion else None,
         diff=diff_from_dict(row.details) if row.details.get("severity") else None,
-        extra=dict(row.details.get("extra") or {}),
+        extra=extra,
         redirect_to=row.redirect_to,
         capture_id=row.capture_id,
         id=row.id,
-        # Only queries that ask for it (with `last_seen_before()`) carry the column.
-        last_seen_before=row._mapping.get("last_seen_before"),
+        last_seen_before=seen,
         source=row.source,
     )
 

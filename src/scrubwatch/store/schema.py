@@ -150,7 +150,9 @@ changes = Table(
     Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
     Column("capture_id", Integer, ForeignKey("captures.id")),
     Column("detected_at", UTCDateTime, nullable=False),
-    Column("kind", String(10), nullable=False),
+    # 20 characters since archive_removed (migration 0013). SQLite does not enforce lengths,
+    # and widening the column there would rebuild a table others point at: it stays 10.
+    Column("kind", String(20).with_variant(String(10), "sqlite"), nullable=False),
     Column("severity", String(12)),
     Column("deletion", String(10)),
     Column("from_version", Integer),

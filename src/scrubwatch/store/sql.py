@@ -32,6 +32,7 @@ from scrubwatch.model import (
 from scrubwatch.store import schema as t
 from scrubwatch.store import statements as q
 from scrubwatch.store.alerts import StoreAlerts
+from scrubwatch.store.archive_watch import StoreArchiveWatches
 from scrubwatch.store.engine import create_db_engine, migrate, reading_engine
 from scrubwatch.store.outages import StoreOutages
 from scrubwatch.store.pacing import PostgresPacing
@@ -54,7 +55,9 @@ from scrubwatch.store.transactions import Tx, storage_error
 from scrubwatch.store.waves import StoreWaves
 
 
-class SqlStore(StoreReads, StoreAlerts, StoreWaves, StoreStories, StoreOutages):
+class SqlStore(
+    StoreReads, StoreAlerts, StoreWaves, StoreStories, StoreOutages, StoreArchiveWatches
+):
     """`store.interface.Store` on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:

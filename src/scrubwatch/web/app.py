@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 
 from scrubwatch.clock import Clock, SystemClock
 from scrubwatch.config import Settings
-from scrubwatch.serialize import window_text
+from scrubwatch.serialize import archive_of, window_text
 from scrubwatch.store import Store, open_store
 from scrubwatch.web import alerts, api, evidence, feeds, pages, waves
 from scrubwatch.web.deps import Web
@@ -92,6 +92,7 @@ def _templates() -> Jinja2Templates:
     env.filters["when"] = _when
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.filters["window"] = window_text
+    env.filters["archive"] = archive_of
     return Jinja2Templates(env=env)
 
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from scrubwatch.model import Change
-from scrubwatch.serialize import iso
+from scrubwatch.serialize import archive_of, iso
 from scrubwatch.store.records import ChangeFilter
 from scrubwatch.web.deps import web_of
 
@@ -45,6 +45,10 @@ def entry_text(change: Change) -> str:
         lines += [f"quote removed: {q}" for q in change.diff.quotes_removed]
     if change.redirect_to:
         lines.append(f"now redirects to {change.redirect_to}")
+    archive = archive_of(change)
+    if archive is not None:
+        lines.append(f"index: {archive.get('cdx_url')}")
+        lines += [f"vanished: capture of {moment}" for moment in archive.get("vanished", [])]
     return "\n".join(line for line in lines if line)
 
 
