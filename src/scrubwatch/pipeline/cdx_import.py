@@ -11,8 +11,9 @@ not guess:
   goes on where it stopped. When a capture cannot be fetched even after retries, the later
   captures of its URL are held back: the history never gets a gap a later run could not
   fill, since a history only grows forwards.
-- Identical digests are fetched once: a capture whose digest the archive already gave for
-  the same URL reuses that body.
+- Identical digests are fetched once: a capture whose digest the archive gave for the
+  capture before it (or another in its chunk) reuses that body. A URL's captures are
+  fetched and imported CHUNK at a time, which bounds memory.
 - An answer for another moment (a Memento-Datetime that differs, or a redirect to another
   timestamp of the same URL, as archives answer for a capture they cannot serve) is not
   this capture: it is left out and named in the report.
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 CDX_MAX_BYTES = 64 << 20  # an index answer; about 300,000 captures
 ATTEMPTS = 4  # per request: the first and three retries
 GIVE_UP_AFTER = 10  # captures in a row the archive failed to serve: it is down, stop
+CHUNK = 32  # captures of one URL fetched, held in memory and imported at a time
 
 Progress = Callable[[int, int], None]  # (captures done, captures in all)
 
@@ -127,10 +129,14 @@ async def import_from_cdx(
         report.files[0].duplicates += group.duplicates
         report.older += group.older
         report.skipped += group.skipped
-        captures = await fetching.group(group, bodies)
-        if captures:
-            await loop.run_in_executor(services.executor, run.import_url, url, captures)
-        bodies.clear()
+        answers = await fetching.admit(group)
+        remaining = group.pending if answers is not None else []
+        while remaining and answers is not None:
+            captures, stopped = await fetching.chunk(url, remaining, answers, bodies)
+            if captures:
+                await loop.run_in_executor(services.executor, run.import_url, url, captures)
+            bodies.clear()
+            remaining = [] if stopped else remaining[CHUNK:]
         done += len(rows)
         if progress is not None:
             progress(done, len(wanted))
@@ -192,33 +198,48 @@ class _Fetching:
         self.failures_in_a_row = 0
         self.given_up = False
 
-    async def group(
-        self, group: _Group, bodies: dict[ArchivedCapture, ArchivedBody]
-    ) -> list[ArchivedCapture]:
-        """The group's pending captures with their bodies, up to the first that failed."""
+    async def admit(self, group: _Group) -> dict[str, _Answer] | None:
+        """Whether to import the group's captures: the answers fetched to decide (a cache
+        for `chunk`), or None when the URL is no article or its first page failed."""
         rows = group.pending
-        answers: dict[str, _Answer] = {}
-        if rows and not looks_like_article(group.url):
-            # Only a page that says it is an article makes this URL one: ask for its first
-            # page before fetching every capture of a homepage or a section page.
-            first = next((r for r in rows if r.status in (200, None)), None)
-            answer = await self._one(first) if first is not None else None
-            if isinstance(answer, FetchError):
-                self._held_back(group.url, rows, answer)
-                return []
-            if not isinstance(answer, tuple) or answer[0] is None or not answer[0].says_article:
-                self.report.skipped += len(rows)
-                return []
-            assert first is not None
-            answers[_digest(first)] = answer
-        firsts = {_digest(r): r for r in reversed(rows) if _digest(r) not in answers}
+        if not rows or looks_like_article(group.url):
+            return {}
+        # Only a page that says it is an article makes this URL one: ask for its first page
+        # before fetching every capture of a homepage or a section page.
+        first = next((r for r in rows if r.status in (200, None)), None)
+        answer = await self._one(first) if first is not None else None
+        if isinstance(answer, FetchError):
+            self._held_back(group.url, rows, answer)
+            return None
+        if not isinstance(answer, tuple) or answer[0] is None or not answer[0].says_article:
+            self.report.skipped += len(rows)
+            return None
+        assert first is not None
+        return {_digest(first): answer}
+
+    async def chunk(
+        self,
+        url: str,
+        rows: list[CdxCapture],
+        answers: dict[str, _Answer],
+        bodies: dict[ArchivedCapture, ArchivedBody],
+    ) -> tuple[list[ArchivedCapture], bool]:
+        """The first CHUNK of `rows` (a URL's captures still to import) with their bodies, up
+        to the first that failed; and whether one failed (the rest is then held back).
+
+        `answers` keeps each digest's answer for the next one with the same digest; only
+        the last capture's stays across chunks, so memory is bounded by the chunk."""
+        batch = rows[:CHUNK]
+        firsts = {_digest(r): r for r in reversed(batch) if _digest(r) not in answers}
         fetched = await asyncio.gather(*(self._one(r) for r in firsts.values()))
         answers.update(zip(firsts, fetched, strict=True))
         captures: list[ArchivedCapture] = []
-        for number, row in enumerate(rows):
+        stopped = False
+        for number, row in enumerate(batch):
             answer = answers[_digest(row)]
             if isinstance(answer, FetchError):
-                self._held_back(group.url, rows[number:], answer)
+                self._held_back(url, rows[number:], answer)
+                stopped = True
                 break
             if isinstance(answer, ArchiveError):
                 self.report.problems.append(f"{self.source}: {row.url} at {row.date} ({answer})")
@@ -230,7 +251,12 @@ class _Fetching:
             capture = replace(capture, url=row.url, date=row.date)  # the same bytes, its time
             captures.append(capture)
             bodies[capture] = body
-        return captures
+        last = _digest(batch[-1])
+        kept = answers.get(last)
+        answers.clear()
+        if kept is not None:
+            answers[last] = kept
+        return captures, stopped
 
     async def _one(self, row: CdxCapture) -> _Answer:
         """One capture fetched and read; a failure comes back as the error."""
