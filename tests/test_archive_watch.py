@@ -124,6 +124,9 @@ def test_an_archive_down_at_a_later_look_reports_nothing(cli: Cli, wayback: Wayb
     for _ in range(2):
         assert cli("check", "--all").code == 0
     assert cli("changes", "--json").json() == []
+    listed = cli("outlets").stdout
+    assert f"archive {wayback.cdx_url} for {URL}: 4 capture(s) listed at the last look" in listed
+    assert "the last look failed" in listed
     store = open_store(Settings(data_dir=cli.data_dir))
     try:
         (watch,) = store.archive_watches()

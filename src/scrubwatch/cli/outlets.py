@@ -14,6 +14,7 @@ from scrubwatch.cli.session import store_session
 from scrubwatch.clock import SystemClock
 
 if TYPE_CHECKING:
+    from scrubwatch.model import ArchiveWatch
     from scrubwatch.pipeline.reachability import OutletReport
 
 
@@ -22,12 +23,14 @@ def outlets(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, by host.")] = False,
 ) -> None:
-    """Every watched outlet: sources, articles, last check, failure rate, blocked since."""
+    """Every watched outlet: sources, articles, last check, failure rate, blocked since;
+    then every watched archive index (`watch --archive`)."""
     from scrubwatch.pipeline.reachability import outlet_reports, report_to_json
 
     settings = settings_of(ctx)
     with store_session(settings) as store:
         reports = outlet_reports(store, settings, SystemClock().now())
+        archives = store.archive_watches()
     if as_json:
         print_json([report_to_json(r) for r in reports])
         return
@@ -36,6 +39,20 @@ def outlets(
     for report in reports:
         for line in report_lines(report):
             out.print(line, markup=False, highlight=False, soft_wrap=True)
+    for watch in archives:
+        out.print(archive_line(watch), markup=False, highlight=False, soft_wrap=True)
+
+
+def archive_line(watch: ArchiveWatch) -> str:
+    """A watched archive index (`watch --archive`): what it listed, and its last look."""
+    line = (
+        f"archive {safe(watch.cdx_url)} for {safe(watch.pattern)}: {watch.listed} capture(s) "
+        f"listed at the last look, {_when(watch.last_checked_at)}; "
+        f"next {_when(watch.next_check_at)}"
+    )
+    if watch.last_error:
+        line += f"; the last look failed: {safe(watch.last_error)}"
+    return line
 
 
 def report_lines(report: OutletReport) -> list[str]:
