@@ -5,16 +5,22 @@ Parts (pick with --parts, default all):
   meta       title / authors / date accuracy on newspaper4k's metadata gold, ours vs trafilatura
   stability  5 chrome-only mutations per page; share that change the extracted text
   speed      pages per CPU second: full extraction, fast re-check path, trafilatura
+  process    whole processes over every page, start-up included: `scrubwatch extract --json`
+             beside a Python process running trafilatura's bare loop over the same files
 
-Usage: .venv/bin/python bench/bench_extract.py [--parts f1,meta,stability,speed] [--limit N]
+Usage: .venv/bin/python bench/bench_extract.py [--parts f1,meta,stability,speed,process]
+       [--limit N]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -187,7 +193,61 @@ def part_speed(corpus: list[Page]) -> None:
     print("(the fast path's ratio is to our full extraction on the same hinted pages)")
 
 
-PARTS = {"f1": part_f1, "meta": part_meta, "stability": part_stability, "speed": part_speed}
+# trafilatura's bare loop, as someone would run it over files: a process of its own.
+_BARE_LOOP = """
+import sys, trafilatura
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        trafilatura.extract(f.read(){options})
+"""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def part_process(corpus: list[Page], rounds: int = 3) -> None:
+    """CPU and wall of whole processes over all pages (start-up included), taking turns."""
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for number, page in enumerate(corpus):
+            path = Path(tmp) / f"{number:04d}.html"
+            path.write_bytes(page.body)
+            files.append(str(path))
+        commands = {
+            "scrubwatch extract --json": [str(bin_dir / "scrubwatch"), "extract", "--json"],
+            "trafilatura bare loop": [
+                sys.executable, "-c", _BARE_LOOP.format(options="")
+            ],
+            "trafilatura bare loop, with_metadata": [
+                sys.executable, "-c", _BARE_LOOP.format(options=", with_metadata=True")
+            ],
+        }  # fmt: skip
+        spent: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for _ in range(rounds):
+            for name, command in commands.items():
+                cpu, wall = _children_cpu(), time.perf_counter()
+                subprocess.run([*command, *files], stdout=subprocess.DEVNULL, check=False)
+                spent[name].append((_children_cpu() - cpu, time.perf_counter() - wall))
+    ours = statistics.median(c for c, _ in spent["scrubwatch extract --json"])
+    rows = []
+    for name, runs in spent.items():
+        cpu = statistics.median(c for c, _ in runs)
+        wall = statistics.median(w for _, w in runs)
+        rows.append([name, len(corpus), cpu, wall, len(corpus) / cpu, cpu / ours])
+    header = ["process", "pages", "CPU s", "wall s", "pages per CPU s", "CPU ×ours"]
+    _table(f"Whole processes (median of {rounds}, taking turns)", header, rows)
+
+
+PARTS = {
+    "f1": part_f1,
+    "meta": part_meta,
+    "stability": part_stability,
+    "speed": part_speed,
+    "process": part_process,
+}
 
 
 def main() -> None:
