@@ -79,6 +79,9 @@ def test_damaged_rows_are_left_out_and_a_foreign_answer_is_an_error() -> None:
         parse("[not json")
     with pytest.raises(ArchiveError):
         parse('{"broken": ')
+    with pytest.raises(ArchiveError, match="not a CDX answer"):
+        parse("<!doctype html><html><body>Welcome to our archive</body></html>\n")
+    assert parse('[["urlkey", "timestamp", "original"]]') == []  # the IA's empty answer
 
 
 def test_replay_addresses() -> None:

@@ -85,7 +85,11 @@ def parse(text: str) -> list[CdxCapture]:
         rows = _json_lines(body)
     else:
         rows = [dict(zip(PLAIN_FIELDS, line.split(), strict=False)) for line in body.splitlines()]
-    return [c for c in (_capture(row) for row in rows) if c is not None]
+    captures = [c for c in (_capture(row) for row in rows) if c is not None]
+    if rows and not captures and not body.startswith("["):
+        # Lines, and not one capture among them: an HTML page or an error text, not an index.
+        raise ArchiveError(f"not a CDX answer (it begins {body[:60]!r})")
+    return captures
 
 
 def usable(capture: CdxCapture) -> bool:
