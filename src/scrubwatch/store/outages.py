@@ -17,7 +17,7 @@ from sqlalchemy import Engine, case, func, or_, select, update
 from scrubwatch.model import CaptureOutcome
 from scrubwatch.store import schema as t
 from scrubwatch.store.records import Outage
-from scrubwatch.store.rows import selective_since
+from scrubwatch.store.rows import outlet_of, selective_since
 
 _NO_ANSWER = (CaptureOutcome.FAILED.value, CaptureOutcome.BLOCKED.value)
 _RECENT = timedelta(days=2)  # an outlet that answered within this is judged from it alone
@@ -105,18 +105,27 @@ def _outage(row: Any) -> Outage:
 def _answered(dialect: str, start: datetime | None, outlet_ids: list[int] | None = None) -> Any:
     """Per outlet, the time of its newest look that got through (since `start`, if given;
     of `outlet_ids` only, if given)."""
+    looks = _looks(dialect, start, outlet_ids)
+    return (
+        select(looks.c.outlet_id, func.max(looks.c.fetched_at).label("at"))
+        .where(looks.c.outcome.not_in(_NO_ANSWER))
+        .group_by(looks.c.outlet_id)
+    )
+
+
+def _looks(dialect: str, start: datetime | None, outlet_ids: list[int] | None = None) -> Any:
+    """Captures with their outlet: those since `start` (each finds its outlet by its
+    article's key: see `outlet_of`), or the whole history of `outlet_ids` (joined)."""
     c, a = t.captures.c, t.articles.c
-    query = (
-        select(a.outlet_id, func.max(c.fetched_at).label("at"))
-        .select_from(t.captures.join(t.articles, c.article_id == a.id))
-        .where(c.outcome.not_in(_NO_ANSWER))
-        .group_by(a.outlet_id)
+    if start is not None:
+        query = select(c.id, c.article_id, c.fetched_at, c.outcome, outlet_of(c.article_id))
+        return query.where(selective_since(c.fetched_at, start, dialect)).subquery()
+    query = select(c.id, c.article_id, c.fetched_at, c.outcome, a.outlet_id).join_from(
+        t.captures, t.articles, c.article_id == a.id
     )
     if outlet_ids is not None:
         query = query.where(a.outlet_id.in_(outlet_ids))
-    if start is None:
-        return query
-    return query.where(selective_since(c.fetched_at, start, dialect))
+    return query.subquery()
 
 
 def _outage_query(
@@ -129,13 +138,13 @@ def _outage_query(
     """The outages of `outlet_ids`: their looks after `answered.at` (or all, for an outlet
     that never got through), if enough and at two articles or more. With `start`, every
     outlet answered after it, so only captures since `start` are read."""
-    c, a = t.captures.c, t.articles.c
-    looks = t.captures.join(t.articles, c.article_id == a.id)
+    looks = _looks(dialect, start, outlet_ids)
+    c = looks.c
     checks = func.count(c.id)
     articles = func.count(func.distinct(c.article_id))
     failing = (
         select(
-            a.outlet_id,
+            c.outlet_id,
             checks.label("checks"),
             articles.label("articles"),
             func.min(c.fetched_at).label("since"),
@@ -144,14 +153,12 @@ def _outage_query(
                 "blocked"
             ),
         )
-        .select_from(looks.outerjoin(answered, answered.c.outlet_id == a.outlet_id))
+        .select_from(looks.outerjoin(answered, answered.c.outlet_id == c.outlet_id))
         .where(or_(answered.c.at.is_(None), c.fetched_at > answered.c.at))
-        .where(a.outlet_id.in_(outlet_ids))
-        .group_by(a.outlet_id)
+        .where(c.outlet_id.in_(outlet_ids))
+        .group_by(c.outlet_id)
         .having(checks >= min_checks, articles >= 2)
     )
-    if start is not None:
-        failing = failing.where(selective_since(c.fetched_at, start, dialect))
     failing_rows = failing.subquery()
     return select(t.outlets.c.host, t.outlets.c.unreachable_told, failing_rows).join(
         failing_rows, failing_rows.c.outlet_id == t.outlets.c.id

@@ -20,6 +20,7 @@ from scrubwatch.store.rows import (
     article_query,
     change_from_row,
     last_seen_before,
+    outlet_of,
     selective_since,
 )
 from scrubwatch.store.search import SearchReads
@@ -105,38 +106,29 @@ class StoreReads(SearchReads):
     def outlet_health(self, since: datetime) -> list[OutletHealth]:
         """Every outlet with its counts; failure rate over captures made at or after `since`.
 
-        Four grouped reads answered from indexes, joined here: one query outer-joining them
-        made SQLite re-read its parts, and the whole capture
-        history (ten million rows after a year) is never read, only the captures since
-        `since`; an outlet's last check is its articles' newest `last_checked_at`.
+        Nothing here grows with the history: the article and change counts are kept on the
+        outlet rows (migration 0014), an outlet's last check is one descent of
+        ix_articles_outlet_id_last_checked_at per outlet, and of the captures (ten million
+        after a year) only those since `since` are read, grouped.
         """
         failures = [outcome.value for outcome in FAILED_LOOKS]
-        failed = case((t.captures.c.outcome.in_(failures), 1), else_=0)
-        art = t.articles.c
-        in_window = selective_since(t.captures.c.fetched_at, since, self.engine.dialect.name)
-        recent = (
-            select(art.outlet_id, func.count(), func.sum(failed))
-            .select_from(t.captures.join(t.articles, t.captures.c.article_id == art.id))
-            .where(in_window)
-            .group_by(art.outlet_id)
+        cap, art = t.captures.c, t.articles.c
+        in_window = selective_since(cap.fetched_at, since, self.engine.dialect.name)
+        window = select(outlet_of(cap.article_id), cap.outcome).where(in_window).subquery()
+        failed = case((window.c.outcome.in_(failures), 1), else_=0)
+        recent = select(window.c.outlet_id, func.count(), func.sum(failed)).group_by(
+            window.c.outlet_id
         )
-        per_outlet = select(art.outlet_id, func.count(), func.max(art.last_checked_at)).group_by(
-            art.outlet_id
+        last_check = (
+            select(func.max(art.last_checked_at))
+            .where(art.outlet_id == t.outlets.c.id)
+            .scalar_subquery()
         )
-        changes = (
-            select(art.outlet_id, func.count())
-            .select_from(t.changes.join(t.articles, t.changes.c.article_id == art.id))
-            .group_by(art.outlet_id)
-        )
+        outlets = select(t.outlets, last_check.label("last_checked_at")).order_by(t.outlets.c.host)
         with self.reader.connect() as conn:
-            outlets = conn.execute(select(t.outlets).order_by(t.outlets.c.host)).all()
+            rows = conn.execute(outlets).all()
             looks = {row[0]: (int(row[1]), int(row[2] or 0)) for row in conn.execute(recent)}
-            counts = {row[0]: (int(row[1]), row[2]) for row in conn.execute(per_outlet)}
-            changed = {row[0]: int(row[1]) for row in conn.execute(changes)}
-        return [
-            _health(row, looks.get(row.id, (0, 0)), counts.get(row.id, (0, None)), changed)
-            for row in outlets
-        ]
+        return [_health(row, looks.get(row.id, (0, 0))) for row in rows]
 
 
 def _change_conditions(f: ChangeFilter) -> list[Any]:
@@ -187,22 +179,17 @@ def _article_summaries(outlet: str | None) -> Any:
     return query if outlet is None else query.where(t.outlets.c.host == outlet)
 
 
-def _health(
-    row: Row[Any],
-    looks: tuple[int, int],
-    counts: tuple[int, datetime | None],
-    changed: dict[int, int],
-) -> OutletHealth:
-    """One outlet's health from its row, its recent (captures, failures) and (articles,
-    last check)."""
+def _health(row: Row[Any], looks: tuple[int, int]) -> OutletHealth:
+    """One outlet's health from its row (with its last check) and its recent (captures,
+    failures)."""
     return OutletHealth(
         host=row.host,
         homepage=row.homepage,
         sources=(1 if row.homepage else 0) + len(row.feeds or ()) + len(row.sitemaps or ()),
         last_discovered_at=row.last_discovered_at,
-        last_checked_at=counts[1],
-        articles=counts[0],
-        changes=changed.get(row.id, 0),
+        last_checked_at=row.last_checked_at,
+        articles=row.article_count,
+        changes=row.change_count,
         recent_captures=looks[0],
         recent_failures=looks[1],
     )

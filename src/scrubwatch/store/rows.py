@@ -223,6 +223,20 @@ def selective_since(column: Any, start: datetime, dialect: str) -> Any:
     return condition
 
 
+def outlet_of(article_id: Any) -> Any:
+    """The outlet of the article `article_id` names, as a column of a capture query.
+
+    A lookup per row by primary key instead of a join: for the few thousand captures of a
+    recent window, PostgreSQL otherwise hashes every article (a year's million) to join them.
+    """
+    return (
+        select(t.articles.c.outlet_id)
+        .where(t.articles.c.id == article_id)
+        .scalar_subquery()
+        .label("outlet_id")
+    )
+
+
 def last_seen_before() -> Any:
     """A column for change queries: the time of the article's last good capture before the
     change was detected (failed, blocked and too-large looks saw nothing: they do not count)."""

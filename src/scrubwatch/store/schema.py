@@ -74,6 +74,10 @@ outlets = Table(
     # episode last alerted about (scrubwatch.pipeline.reachability).
     Column("proxy", Text),
     Column("unreachable_told", UTCDateTime),
+    # How many articles and changes the outlet has, kept by triggers (migration 0014) so the
+    # outlets page does not count a year of history on every view.
+    Column("article_count", Integer, nullable=False, server_default="0"),
+    Column("change_count", Integer, nullable=False, server_default="0"),
 )
 
 articles = Table(
