@@ -16,7 +16,8 @@ not guess:
   fetched and imported CHUNK at a time, which bounds memory.
 - An answer for another moment (a Memento-Datetime that differs, or a redirect to another
   timestamp of the same URL, as archives answer for a capture they cannot serve) is not
-  this capture: it is left out and named in the report.
+  this capture: it is left out and named in the report. An archived redirect is judged by
+  where it points; unlike a file import, its target's capture is not looked for.
 """
 
 from __future__ import annotations
