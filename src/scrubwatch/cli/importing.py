@@ -54,8 +54,8 @@ def import_(
         typer.Option(
             "--replay",
             metavar="URL",
-            help="With --cdx: the replay's address, when it is not the CDX URL's own "
-            "(https://web.archive.org/web/ for the Internet Archive).",
+            help="With --cdx: the replay's address, where it cannot be told from the CDX "
+            "URL (it can for the Internet Archive's and pywb's).",
         ),
     ] = None,
     as_json: Annotated[
