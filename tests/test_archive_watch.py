@@ -101,6 +101,8 @@ def test_the_web_ui_and_feed_name_the_vanished_captures(cli: Cli, wayback: Wayba
         assert f"Index: {wayback.cdx_url}" in page
         assert f"capture of <time>{V2.isoformat()}</time> no longer listed" in page
         assert "Download evidence" not in page
+        outlets = client.get("/outlets").text
+        assert f"<td>{wayback.cdx_url}</td>" in outlets and f"<td>{URL}</td>" in outlets
         feed = client.get("/feeds/changes.atom").text
         assert f"vanished: capture of {V2.isoformat()}" in feed
         (change,) = client.get("/api/changes").json()

@@ -174,6 +174,7 @@ def _outlets(request: Request, *, notice: str | None = None, error: str | None =
     context = {
         "outlets": outlet_reports(web.store, web.settings, web.clock.now()),
         "articles": web.store.article_page(limit=200),
+        "archives": web.store.archive_watches(),
         "notice": notice,
         "error": error,
     }
