@@ -48,7 +48,12 @@ class CdxCapture:
 
     @property
     def date(self) -> datetime:
-        return datetime.strptime(self.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        return timestamp_date(self.timestamp)
+
+
+def timestamp_date(timestamp: str) -> datetime:
+    """The moment an archive's 14-digit capture timestamp names (UTC)."""
+    return datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
 def query(pattern: str, since: str | None = None, until: str | None = None) -> dict[str, str]:
@@ -96,10 +101,10 @@ def usable(capture: CdxCapture) -> bool:
     """Worth fetching for an import: pages, 404/410 answers and redirects."""
     if capture.status is not None and capture.status not in USABLE_STATUSES:
         return False
+    if capture.status not in (None, 200):
+        return True  # a redirect, a 404 or a 410: whatever its type
     mime = (capture.mimetype or "unk").lower()
-    return capture.status in (301, 302, 303, 307, 308, 404, 410) or any(
-        m in mime for m in _USABLE_MIME
-    )
+    return any(m in mime for m in _USABLE_MIME)
 
 
 def replay_prefix(cdx_url: str) -> str:

@@ -19,6 +19,7 @@ from scrubwatch.serialize import change_to_json
 if TYPE_CHECKING:
     from scrubwatch.pipeline.cdx_import import CdxImport
     from scrubwatch.pipeline.importing import ImportReport
+    from scrubwatch.runner import Runner
 
 
 @app.command("import")
@@ -127,8 +128,7 @@ async def _import(settings: Settings, files: list[str]) -> ImportReport:
         loop = asyncio.get_running_loop()
         executor = runner.services.executor
         report = await loop.run_in_executor(executor, import_archives, runner.services, files)
-        if report.changes:
-            await loop.run_in_executor(executor, runner.update_waves)
+        await _update_waves(runner, report)
         return report
 
 
@@ -157,10 +157,15 @@ async def _import_cdx(
                 request,
                 lambda done, total: bar.update(task, completed=done, total=total),
             )
-        if report.changes:
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(runner.services.executor, runner.update_waves)
+        await _update_waves(runner, report)
         return report
+
+
+async def _update_waves(runner: Runner, report: ImportReport) -> None:
+    """Regroup scrub waves around the changes an import found (processing thread)."""
+    if report.changes:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(runner.services.executor, runner.update_waves)
 
 
 def _print_report(report: ImportReport) -> None:

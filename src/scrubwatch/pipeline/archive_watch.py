@@ -15,14 +15,15 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from scrubwatch.archives.cdx import usable
+from scrubwatch.archives.cdx import timestamp_date, usable
 from scrubwatch.discover import canonical_url, host_of
 from scrubwatch.errors import ArchiveError, FetchError, StoreUnavailable
-from scrubwatch.model import IMPORTED, ArchiveWatch, Article, Change, ChangeKind, Outlet
+from scrubwatch.model import ArchiveWatch, Article, Change, ChangeKind
 from scrubwatch.pipeline.cdx_import import CdxImport, list_captures
+from scrubwatch.pipeline.importing import known_from_archive
 from scrubwatch.pipeline.services import Services
 from scrubwatch.serialize import iso
 from scrubwatch.store.records import ListedCapture, MissingCapture
@@ -122,7 +123,7 @@ def explain(
     """The change saying which captures of `url` the archive no longer lists; `version`:
     the article's latest here, named as `from_version` so that alerts and pages can give
     its headline and text (the archive's captures were of some version of it)."""
-    moments = sorted(_moment(c.timestamp) for c in captures)
+    moments = sorted(timestamp_date(c.timestamp) for c in captures)
     named = ", ".join(f"{m:%Y-%m-%d %H:%M}" for m in moments[:NAMED])
     more = f" and {len(moments) - NAMED} more" if len(moments) > NAMED else ""
     archive = urlsplit(watch.cdx_url).netloc
@@ -150,20 +151,5 @@ def explain(
 
 
 def _article(services: Services, url: str, now: datetime) -> Article:
-    """The article the vanished captures were of; one known only from the archive is
-    created as imported (not checked live)."""
-    store = services.store
-    article = store.article(url)
-    if article is not None:
-        return article
-    host = host_of(url)
-    if store.outlet(host) is None:
-        store.upsert_outlet(Outlet(host=host), now)
-    store.add_articles(host, [url], IMPORTED, now)
-    created = store.article(url)
-    assert created is not None
-    return created
-
-
-def _moment(timestamp: str) -> datetime:
-    return datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    """The article the vanished captures were of (created as imported when unknown)."""
+    return services.store.article(url) or known_from_archive(services.store, url, now)

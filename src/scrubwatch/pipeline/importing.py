@@ -27,7 +27,7 @@ import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from scrubwatch.archives import (
@@ -52,6 +52,7 @@ from scrubwatch.model import (
 )
 from scrubwatch.pipeline.check import record_response
 from scrubwatch.pipeline.services import Services
+from scrubwatch.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -254,11 +255,7 @@ class ImportRun:
             return None if existing.state == ArticleState.DUPLICATE else existing
         if not _looks_like_article(url, group):
             return None
-        host, first = host_of(url), group[0].date
-        if self.store.outlet(host) is None:
-            self.store.upsert_outlet(Outlet(host=host), first)
-        self.store.add_articles(host, [url], IMPORTED, first)
-        return self.store.article(url)
+        return known_from_archive(self.store, url, group[0].date)
 
     def _settle(self, article: Article, unwatched: bool) -> None:
         """Leave an article's watching as it was: recording a capture schedules the next
@@ -268,6 +265,18 @@ class ImportRun:
             self.store.stop_watching_article(article.id)
         elif article.source == IMPORTED:
             self.store.set_next_check(article.id, None)
+
+
+def known_from_archive(store: Store, url: str, when: datetime) -> Article:
+    """A new article known only from a web archive: its outlet (the URL's host) made if
+    need be, the article added as imported, so not checked live until watched."""
+    host = host_of(url)
+    if store.outlet(host) is None:
+        store.upsert_outlet(Outlet(host=host), when)
+    store.add_articles(host, [url], IMPORTED, when)
+    created = store.article(url)
+    assert created is not None
+    return created
 
 
 def _as_response(
