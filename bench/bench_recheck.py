@@ -12,11 +12,17 @@ Measured in one run, so ratios hold on a noisy machine:
 - a bare client: httpx fetching every article (as many at a time as scrubwatch) and parsing
   it with lexbor.
 
-Usage: .venv/bin/python bench/bench_recheck.py [N]   (default 300)
+Usage: .venv/bin/python bench/bench_recheck.py [N] [--page-kib K]   (default 300 articles)
+
+`--page-kib K` gives every page the weight real news pages carry around the same article
+(K KiB in all: a menu of sections, inline configuration scripts with a fresh ad nonce per
+visit, inline styles, a footer of links); the real pages of `../shared/data` weigh 73-147 KiB
+(median per group). Without it, pages are about 5 KiB, as in earlier runs.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import random
 import re
@@ -59,8 +65,9 @@ _ARTICLE_PATH = re.compile(r"/news/2026/12/03/report-(\d+)-on-the-transport-talk
 class Outlet:
     """Pages for N articles; every request gets fresh chrome (clock, counters, teasers)."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, page_kib: int = 0) -> None:
         self.count = count
+        self.page_kib = page_kib
         self.base = ""  # set once the server is listening
         self.hits = 0
         self._lock = threading.Lock()
@@ -105,21 +112,63 @@ class Outlet:
             "</article>"
         )
 
+    def _weight(self, rng: random.Random, size: int) -> tuple[str, str, str]:
+        """Head, menu and footer that bring a page to about `page_kib` KiB (`size` is what
+        the rest weighs): static markup as real outlets send, plus a per-visit ad nonce."""
+        missing = self.page_kib * 1024 - size
+        if missing <= 0:
+            return "", "", ""
+        menu = "".join(
+            f'<li class="menu-item"><a href="/section/{n}">Section {n}</a><ul>'
+            + "".join(
+                f'<li><a href="/section/{n}/{k}">Section {n}, topic {k}</a></li>' for k in range(6)
+            )
+            + "</ul></li>"
+            for n in range(40)
+        )
+        menu = f'<nav class="mega-menu"><ul>{menu}</ul></nav>'
+        footer = (
+            "<div class='links'>"
+            + "".join(f'<a href="/page/{n}">Page {n}</a> ' for n in range(60))
+            + "</div>"
+        )
+        styles, slots, n = [], [], 0
+        missing -= len(menu) + len(footer) + 80
+        while missing > 0:
+            if n % 2:
+                styles.append(
+                    f".c{n}{{margin:0 {n}px;padding:{n}px 0;color:#{n:03x};font-size:1.{n}em}}"
+                )
+                missing -= len(styles[-1])
+            else:
+                slots.append(
+                    f'{{"slot":"ad-{n}","sizes":[[300,250],[728,90]],"targeting":{{"pos":"{n}"}}}},'
+                )
+                missing -= len(slots[-1])
+            n += 1
+        head = (
+            f'<script>window.ads = {{"nonce": "{rng.getrandbits(64):x}", "slots": ['
+            f"{''.join(slots)}{{}}]}};</script><style>{''.join(styles)}</style>"
+        )
+        return head, menu, footer
+
     def _html(self, title: str, main: str, rng: random.Random, now: datetime) -> bytes:
         popular = "".join(
             f'<li><a href="{_path(rng.randrange(self.count))}">{h}</a> '
             f'<time datetime="{now.isoformat()}">{rng.randint(1, 59)} minutes ago</time></li>'
             for h in rng.sample(HEADLINES, 5)
         )
+        head, menu, links = self._weight(rng, 1200 + len(main) + len(popular))
         return (
             f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
             f'<meta property="og:title" content="{title}">'
             '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
-            f"<script>window.pageview = {rng.getrandbits(48)};</script></head><body>"
+            f"<script>window.pageview = {rng.getrandbits(48)};</script>{head}</head><body>"
             f'<header><a href="/">The Courier</a> <time class="clock" datetime="{now.isoformat()}">'
-            f'{now:%H:%M}</time> <span class="date-today">{now:%A %d %B}</span></header>'
+            f'{now:%H:%M}</time> <span class="date-today">{now:%A %d %B}</span>{menu}</header>'
             f'<main>{main}<aside class="most-read"><h2>Most read</h2><ol>{popular}</ol></aside>'
-            f'</main><footer>© The Courier · <a href="/about">About</a></footer></body></html>'
+            f'</main><footer>© The Courier · <a href="/about">About</a>{links}</footer>'
+            "</body></html>"
         ).encode()
 
 
@@ -213,8 +262,8 @@ async def bare_client(base: str, count: int) -> None:
     print(f"| bare httpx + lexbor | every article | {parsed / wall:.1f} | {per_page:.1f} | | |")
 
 
-def main(count: int) -> None:
-    outlet = Outlet(count)
+def main(count: int, page_kib: int) -> None:
+    outlet = Outlet(count, page_kib)
     server = serve(outlet)
     base = outlet.base = f"http://127.0.0.1:{server.server_address[1]}"
     print("| run | pass | checks/s | CPU ms per check | fast path | changes |")
@@ -227,4 +276,8 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=300, help="articles")
+    parser.add_argument("--page-kib", type=int, default=0, help="weight of every page")
+    args = parser.parse_args()
+    main(args.count, args.page_kib)

@@ -20,7 +20,6 @@ from scrubwatch.cli.app import app, out, settings_of
 from scrubwatch.cli.render import render_change
 from scrubwatch.cli.session import runner_session
 from scrubwatch.config import Settings
-from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.demo.story import BYSTANDERS, DELETED_REPORT, ORIGINAL, SCRUBBED
 
 if TYPE_CHECKING:
@@ -44,6 +43,8 @@ def demo(
 
 
 async def _demo(settings: Settings) -> None:
+    from scrubwatch.demo.outlet import FakeOutlet  # an HTTP server: only the demo needs it
+
     with FakeOutlet() as outlet:
         for story in (*BYSTANDERS, DELETED_REPORT, ORIGINAL):
             outlet.publish(story.slug, story.title, story.paragraphs, byline=story.byline)

@@ -22,8 +22,6 @@ from scrubwatch.archives.cdx import timestamp_date, usable
 from scrubwatch.discover import canonical_url, host_of
 from scrubwatch.errors import ArchiveError, FetchError, StoreUnavailable
 from scrubwatch.model import ArchiveWatch, Article, Change, ChangeKind
-from scrubwatch.pipeline.cdx_import import CdxImport, list_captures
-from scrubwatch.pipeline.importing import known_from_archive
 from scrubwatch.pipeline.services import Services
 from scrubwatch.serialize import iso
 from scrubwatch.store.records import ListedCapture, MissingCapture
@@ -77,6 +75,10 @@ async def _look(services: Services, watch: ArchiveWatch, now: datetime) -> list[
 async def _listing(services: Services, cdx_url: str, pattern: str) -> list[ListedCapture]:
     """What the index lists for the pattern: the captures an import could use."""
     services.fetcher.pace_at_least(cdx_url, services.settings.archive_min_delay)
+    # The importer (and its retry library) loads when a watch is first looked at: every
+    # pass asks for due watches, and most stores have none.
+    from scrubwatch.pipeline.cdx_import import CdxImport, list_captures
+
     found = await list_captures(services.fetcher, CdxImport(cdx_url, pattern))
     return [ListedCapture(c.url, c.timestamp, c.status, c.digest) for c in found if usable(c)]
 
@@ -152,4 +154,6 @@ def explain(
 
 def _article(services: Services, url: str, now: datetime) -> Article:
     """The article the vanished captures were of (created as imported when unknown)."""
+    from scrubwatch.pipeline.importing import known_from_archive
+
     return services.store.article(url) or known_from_archive(services.store, url, now)
