@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrubwatch.store import warc
+from scrubwatch.store import warc, warc_records
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -31,7 +31,7 @@ def cost(level: int, bodies: list[bytes], directory: Path) -> tuple[float, int]:
     """CPU seconds per record and bytes written for every body archived at `level`."""
     archive = warc.WarcArchive(directory / str(level))
     moment = datetime(2026, 12, 3, tzinfo=UTC)
-    warc.GZIP_LEVEL = level  # read by every record written from here on
+    warc_records.GZIP_LEVEL = level  # read by every record written from here on
     start = time.process_time()
     for n, body in enumerate(bodies):
         archive.write_response(

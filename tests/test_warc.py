@@ -16,7 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from scrubwatch.errors import StorageError, StoreUnavailable
 from scrubwatch.model import WarcRef
-from scrubwatch.store.warc import WarcArchive, payload_digest
+from scrubwatch.store.warc import WarcArchive
+from scrubwatch.store.warc_records import payload_digest
 
 T0 = datetime(2024, 3, 5, 14, 30, 15, tzinfo=UTC)
 HTML = (

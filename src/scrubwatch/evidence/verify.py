@@ -33,7 +33,7 @@ from scrubwatch.evidence.signing import check as check_signature
 from scrubwatch.evidence.signing import fingerprint
 from scrubwatch.evidence.timestamp import check_timestamp
 from scrubwatch.evidence.wacz import DIGEST, MANIFEST, sha256_tag
-from scrubwatch.store.warc import payload_digest
+from scrubwatch.store.warc_records import payload_digest
 
 
 @dataclass

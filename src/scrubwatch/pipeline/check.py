@@ -34,7 +34,7 @@ from scrubwatch.pipeline.offload import WorkerDied
 from scrubwatch.pipeline.record import record_document, record_gone, save
 from scrubwatch.pipeline.services import CheckResult, Services
 from scrubwatch.store.records import StaleCheck
-from scrubwatch.store.warc import payload_digest
+from scrubwatch.store.warc_records import payload_digest
 
 T = TypeVar("T")
 

@@ -17,75 +17,37 @@ Layout: one gzip member per record, so a record can be read alone by seeking to 
 `{prefix}-{UTC yyyymmddHHMMSS}-{pid}-{seq:05d}.warc.gz`. Each process writes its own files
 (the pid is in the name, and files are created exclusively), so many workers can share one
 directory. Within a process a lock keeps records of concurrent writers from interleaving.
-Digests are SHA-256 (warcio's default is SHA-1).
+Digests are SHA-256 (warcio's default is SHA-1). The records themselves are built and parsed
+in `store.warc_records`; this module owns the files.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import errno
-import hashlib
 import io
 import os
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from io import FileIO
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
-from warcio.utils import Digester
-from warcio.warcwriter import WARCWriter
 
-from scrubwatch import __version__
 from scrubwatch.errors import StorageError, StoreUnavailable
 from scrubwatch.model import WarcRef
-
-ORIGINAL_ENCODING_HEADER = "X-Scrubwatch-Original-Content-Encoding"
-
-# Headers describing the bytes on the wire, which are not the bytes we keep.
-_WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+from scrubwatch.store import warc_records as records
+from scrubwatch.store.warc_records import ArchivedResponse
 
 # A pid could be reused by a later process; exclusive creation then moves on to the next
 # sequence number instead of appending to another process's file. The bound only stops a loop.
 _MAX_NAME_ATTEMPTS = 10_000
 
-
-def payload_digest(body: bytes) -> str:
-    """The WARC-Payload-Digest of a body: `sha256:` and the base32 of its SHA-256."""
-    return "sha256:" + base64.b32encode(hashlib.sha256(body).digest()).decode("ascii")
-
-
-@dataclass(frozen=True, slots=True)
-class ArchivedResponse:
-    """One archived record read back: a full response, or a revisit with an empty body."""
-
-    record_type: str  # "response" or "revisit"
-    url: str
-    date: datetime  # WARC-Date, aware UTC, whole seconds
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    reason: str = ""
-    http_version: str = "HTTP/1.1"
-    payload_digest: str | None = None
-    refers_to_uri: str | None = None  # revisits only: the capture holding the body
-    refers_to_date: datetime | None = None
-
-
-class _Sha256Writer(WARCWriter):  # type: ignore[misc]
-    """warcio's writer with SHA-256 block and payload digests."""
-
-    @staticmethod
-    def _create_digester() -> Digester:
-        return Digester("sha256")
+# A request record is its headers only: a few kilobytes at most.
+_MAX_REQUEST_RECORD = 64 * 1024
 
 
 class WarcArchive:
@@ -128,16 +90,8 @@ class WarcArchive:
 
         With `request_headers`, the request that got it is archived right after it (see
         `request_after`)."""
-        http = _http_headers(status, reason, headers, len(body), http_version)
-        writer = _Sha256Writer(None, gzip=True)
-        record = writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=http,
-            warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
-        )
+        http = records.http_headers(status, reason, headers, len(body), http_version)
+        record = records.response(url, fetched_at, http, body)
         return self._append_exchange(record, url, fetched_at, request_headers, http_version)
 
     def write_resource(
@@ -145,16 +99,8 @@ class WarcArchive:
     ) -> WarcRef:
         """Archive something scrubwatch made rather than received, e.g. the DOM a browser
         rendered (`urn:rendered:<url>`), as a `resource` record."""
-        writer = _Sha256Writer(None, gzip=True)
-        record = writer.create_warc_record(
-            uri,
-            "resource",
-            payload=io.BytesIO(body),
-            length=len(body),
-            warc_content_type=content_type,
-            warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
-        )
-        return self._append(_serialize(record), fetched_at)
+        record = records.resource(uri, fetched_at, content_type, body)
+        return self._append(records.serialize(record), fetched_at)
 
     def write_revisit(
         self,
@@ -176,15 +122,9 @@ class WarcArchive:
         Give `body_length` (the decoded length) when known, so the archived Content-Length is
         true; without it the header is left out rather than copied from the wire.
         """
-        http = _http_headers(status, reason, headers, body_length, http_version)
-        writer = _Sha256Writer(None, gzip=True)
-        record = writer.create_revisit_record(
-            url,
-            payload_digest,
-            refers_to_uri,
-            _warc_date(refers_to_date, "refers_to_date"),
-            http_headers=http,
-            warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
+        http = records.http_headers(status, reason, headers, body_length, http_version)
+        record = records.revisit(
+            url, fetched_at, http, payload_digest, refers_to_uri, refers_to_date
         )
         return self._append_exchange(record, url, fetched_at, request_headers, http_version)
 
@@ -198,12 +138,12 @@ class WarcArchive:
     ) -> WarcRef:
         """Append a response record and, when the request is known, its request record right
         after it in one write (nothing can come between); the reference is the response's."""
-        data = _serialize(response)
+        data = records.serialize(response)
         if request_headers is None:
             return self._append(data, fetched_at)
         response_id = response.rec_headers.get_header("WARC-Record-ID")  # type: ignore[attr-defined]
-        request = _request_record(url, fetched_at, request_headers, http_version, response_id)
-        ref = self._append(data + _serialize(request), fetched_at)
+        request = records.request(url, fetched_at, request_headers, http_version, response_id)
+        ref = self._append(data + records.serialize(request), fetched_at)
         return WarcRef(ref.filename, ref.offset, len(data))
 
     def request_after(self, ref: WarcRef, response_id: str) -> bytes | None:
@@ -237,7 +177,7 @@ class WarcArchive:
         """Read back the record a `WarcRef` points at."""
         data = self.raw(ref)
         try:
-            return _parse_record(data)
+            return records.parse(data)
         except Exception as exc:
             # Bytes that are not a record break warcio in many ways (seen: AttributeError,
             # ValueError, EOFError); to the caller every one means the same.
@@ -320,7 +260,7 @@ class WarcArchive:
         except OSError as exc:
             raise _write_error(f"cannot create a WARC file in {self.directory}", exc) from exc
         try:
-            _write_all(f, _serialize(_warcinfo_record(name, fetched_at)))
+            _write_all(f, records.serialize(records.warcinfo(name, fetched_at)))
         except OSError as exc:
             with contextlib.suppress(OSError):
                 f.close()
@@ -379,142 +319,3 @@ def _write_all(f: FileIO, data: bytes) -> None:
         if not written:
             raise OSError("the file accepted no bytes")
         view = view[written:]
-
-
-def _warc_date(moment: datetime, what: str) -> str:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware (UTC), got a naive datetime")
-    return str(datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None)))
-
-
-def _clean(text: str) -> str:
-    """Header text on one line: a stray CR or LF would split the record's header block."""
-    return text.replace("\r", " ").replace("\n", " ")
-
-
-def _http_headers(
-    status: int,
-    reason: str,
-    headers: Iterable[tuple[str, str]],
-    body_length: int | None,
-    http_version: str,
-) -> StatusAndHeaders:
-    """The archived header block: wire encodings removed, length true to the kept body."""
-    kept: list[tuple[str, str]] = []
-    encodings: list[str] = []
-    for name, value in headers:
-        lowered = name.strip().lower()
-        if lowered == "content-encoding":
-            encodings.append(value.strip())
-        if lowered in _WIRE_HEADERS or lowered == ORIGINAL_ENCODING_HEADER.lower():
-            continue
-        kept.append((_clean(name), _clean(value)))
-    if body_length is not None:
-        kept.append(("Content-Length", str(body_length)))
-    if any(encodings):
-        kept.append((ORIGINAL_ENCODING_HEADER, _clean(", ".join(e for e in encodings if e))))
-    statusline = f"{status} {_clean(reason)}".rstrip()
-    return StatusAndHeaders(statusline, kept, protocol=_clean(http_version) or "HTTP/1.1")
-
-
-def _warcinfo_record(filename: str, moment: datetime) -> object:
-    fields = {
-        "software": f"scrubwatch/{__version__} (warcio)",
-        "format": "WARC File Format 1.0",
-        "conformsTo": "http://iipc.github.io/warc-specifications/specifications/warc-format/"
-        "warc-1.0/",
-        "description": "Raw responses captured by scrubwatch. Bodies are stored decoded: "
-        f"Content-Encoding is removed and kept in {ORIGINAL_ENCODING_HEADER}.",
-    }
-    payload = "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode("utf-8")
-    writer = _Sha256Writer(None, gzip=True)
-    return writer.create_warc_record(
-        "",
-        "warcinfo",
-        payload=io.BytesIO(payload),
-        length=len(payload),
-        warc_headers_dict={
-            "WARC-Date": _warc_date(moment, "fetched_at"),
-            "WARC-Filename": filename,
-        },
-    )
-
-
-# A request record is its headers only: a few kilobytes at most.
-_MAX_REQUEST_RECORD = 64 * 1024
-
-
-def _request_record(
-    url: str,
-    fetched_at: datetime,
-    headers: Sequence[tuple[str, str]],
-    http_version: str,
-    concurrent_to: str,
-) -> object:
-    """The GET that got a response, as a WARC request record pointing at it."""
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    protocol = _clean(http_version) or "HTTP/1.1"
-    http = StatusAndHeaders(
-        f"GET {_clean(target)} {protocol}",
-        [(_clean(k), _clean(v)) for k, v in headers],
-        is_http_request=True,
-    )
-    writer = _Sha256Writer(None, gzip=True)
-    return writer.create_warc_record(
-        url,
-        "request",
-        payload=io.BytesIO(b""),
-        length=0,
-        http_headers=http,
-        warc_headers_dict={
-            "WARC-Date": _warc_date(fetched_at, "fetched_at"),
-            "WARC-Concurrent-To": concurrent_to,
-        },
-    )
-
-
-# zlib's level for a record. warcio's writer compresses at 9, which costs twice the CPU of
-# gzip's default 6 for files 1% smaller (`bench/bench_warc_gzip.py`); on a re-check of an
-# unchanged article it was the dearest step after the fetch.
-GZIP_LEVEL = 6
-
-
-def _serialize(record: object) -> bytes:
-    """One record as one gzip member, built outside the lock and the file."""
-    buffer = io.BytesIO()
-    _Sha256Writer(buffer, gzip=False).write_record(record)
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-    return compressor.compress(buffer.getvalue()) + compressor.flush()
-
-
-def _parse_record(data: bytes) -> ArchivedResponse:
-    records = ArchiveIterator(io.BytesIO(data), check_digests=False)
-    record = next(iter(records), None)
-    if record is None or record.rec_type not in ("response", "revisit"):
-        kind = "nothing" if record is None else f"a {record.rec_type} record"
-        raise ValueError(f"expected a response or revisit record, found {kind}")
-    warc = record.rec_headers
-    http = record.http_headers
-    body = record.raw_stream.read() if record.rec_type == "response" else b""
-    refers_date = warc.get_header("WARC-Refers-To-Date")
-    # warcio keeps the protocol apart: the statusline is "200 OK".
-    reason = str(http.statusline).partition(" ")[2]
-    return ArchivedResponse(
-        record_type=str(record.rec_type),
-        url=str(warc.get_header("WARC-Target-URI")),
-        date=_parse_date(str(warc.get_header("WARC-Date"))),
-        status=int(http.get_statuscode()),
-        headers=tuple((str(k), str(v)) for k, v in http.headers),
-        body=bytes(body),
-        reason=reason,
-        http_version=str(http.protocol),
-        payload_digest=warc.get_header("WARC-Payload-Digest"),
-        refers_to_uri=warc.get_header("WARC-Refers-To-Target-URI"),
-        refers_to_date=_parse_date(refers_date) if refers_date else None,
-    )
-
-
-def _parse_date(text: str) -> datetime:
-    parsed: datetime = iso_date_to_datetime(text)
-    return parsed.replace(tzinfo=UTC)
