@@ -37,7 +37,8 @@ from scrubwatch.demo.outlet import FakeOutlet, _Reply
 from scrubwatch.errors import StorageError, StoreUnavailable
 from scrubwatch.fetch import Fetcher, Response
 from scrubwatch.model import Article, ArticleState, Capture, CaptureOutcome, Outlet
-from scrubwatch.runner import PassReport, Runner
+from scrubwatch.pipeline.report import PassReport
+from scrubwatch.runner import Runner
 from scrubwatch.store import CheckRecord, SqlStore
 
 START = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)

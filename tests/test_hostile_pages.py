@@ -23,7 +23,8 @@ from scrubwatch.compare import compare_documents
 from scrubwatch.config import Settings
 from scrubwatch.extract.document import extract_document
 from scrubwatch.model import CaptureOutcome
-from scrubwatch.runner import PassReport, Runner
+from scrubwatch.pipeline.report import PassReport
+from scrubwatch.runner import Runner
 from scrubwatch.store import SqlStore, open_store
 
 pytestmark = pytest.mark.slow

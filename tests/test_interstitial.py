@@ -30,7 +30,8 @@ from scrubwatch.interstitial import (
 )
 from scrubwatch.model import ArticleState, CaptureOutcome, ChangeKind, DeletionKind, Document
 from scrubwatch.pipeline.analysis import Page, analyse
-from scrubwatch.runner import PassReport, Runner
+from scrubwatch.pipeline.report import PassReport
+from scrubwatch.runner import Runner
 from scrubwatch.store import SqlStore, open_store
 from scrubwatch.web import create_app
 from test_architecture import FACES, IO_MODULES, PROJECT_IO, _hits, imports_of

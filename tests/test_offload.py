@@ -24,7 +24,8 @@ from scrubwatch.model import (
 )
 from scrubwatch.pipeline.analysis import Analysis, Page, analyse
 from scrubwatch.pipeline.offload import AnalysisPool
-from scrubwatch.runner import PassReport, Runner
+from scrubwatch.pipeline.report import PassReport
+from scrubwatch.runner import Runner
 from scrubwatch.store import SqlStore, open_store
 
 

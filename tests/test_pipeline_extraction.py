@@ -8,7 +8,7 @@ from pathlib import Path
 from articles import BYLINE, OTHER, PARAGRAPHS, SCRUBBED, TITLE
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.model import ChangeKind
-from scrubwatch.runner import PassReport
+from scrubwatch.pipeline.report import PassReport
 from test_monitoring import World
 
 SERIES_NOTE = "This story is part of our weekly series on trade across the Caspian Sea."

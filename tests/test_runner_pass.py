@@ -12,7 +12,8 @@ from scrubwatch.clock import ManualClock
 from scrubwatch.config import Settings
 from scrubwatch.demo.outlet import FakeOutlet
 from scrubwatch.model import CaptureOutcome
-from scrubwatch.runner import PassReport, Runner
+from scrubwatch.pipeline.report import PassReport
+from scrubwatch.runner import Runner
 from scrubwatch.store import open_store
 
 

@@ -29,7 +29,8 @@ from scrubwatch.model import (
     Document,
     Outlet,
 )
-from scrubwatch.runner import PassReport, Runner
+from scrubwatch.pipeline.report import PassReport
+from scrubwatch.runner import Runner
 from scrubwatch.store import CheckRecord, SqlStore
 from scrubwatch.web import create_app
 from web_support import Client

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from types import TracebackType
 
@@ -31,7 +31,7 @@ from scrubwatch.config import Settings
 from scrubwatch.discover import Budget, Discovery, Found, discover_outlet, host_of, inspect
 from scrubwatch.errors import StoreUnavailable
 from scrubwatch.fetch import Fetcher
-from scrubwatch.model import IMPORTED, Article, ArticleState, CaptureOutcome, Change, Outlet
+from scrubwatch.model import IMPORTED, Article, ArticleState, Outlet
 from scrubwatch.pipeline import (
     CheckResult,
     ChromeModels,
@@ -41,6 +41,7 @@ from scrubwatch.pipeline import (
 )
 from scrubwatch.pipeline.archive_watch import check_archives
 from scrubwatch.pipeline.offload import MIN_PASS_ARTICLES, AnalysisPool, default_workers
+from scrubwatch.pipeline.report import PassReport
 from scrubwatch.pipeline.waves import WaveUpdate, update_waves
 from scrubwatch.store import Store
 from scrubwatch.store.warc import WarcArchive
@@ -48,44 +49,6 @@ from scrubwatch.store.warc import WarcArchive
 log = logging.getLogger(__name__)
 
 MAX_IDLE = timedelta(seconds=60)  # `run` wakes at least this often to look for due work
-
-
-@dataclass
-class PassReport:
-    """What one pass did."""
-
-    new_articles: int = 0
-    results: list[CheckResult] = field(default_factory=list)
-    archive_changes: list[Change] = field(default_factory=list)  # watched archives forgot
-    waves: WaveUpdate | None = None  # None when updating the scrub waves failed
-
-    @property
-    def checked(self) -> int:
-        return len(self.results)
-
-    @property
-    def failed(self) -> int:
-        """Checks that did not see the article: failed or blocked."""
-        return sum(1 for r in self.results if r.capture.outcome.is_failure)
-
-    @property
-    def blocked(self) -> int:
-        """Checks that met a wall (bot challenge, consent, login, paywall): part of `failed`."""
-        return sum(1 for r in self.results if r.capture.outcome == CaptureOutcome.BLOCKED)
-
-    @property
-    def internal_errors(self) -> list[CheckResult]:
-        """Checks that hit a bug rather than a bad page (recorded as failed captures)."""
-        return [r for r in self.results if r.internal_error is not None]
-
-    @property
-    def fast(self) -> int:
-        """Checks the fast re-check path settled without extraction."""
-        return sum(1 for r in self.results if r.fast_path)
-
-    @property
-    def changes(self) -> list[Change]:
-        return [r.change for r in self.results if r.change is not None] + self.archive_changes
 
 
 class Runner:

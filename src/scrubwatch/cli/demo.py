@@ -23,7 +23,7 @@ from scrubwatch.config import Settings
 from scrubwatch.demo.story import BYSTANDERS, DELETED_REPORT, ORIGINAL, SCRUBBED
 
 if TYPE_CHECKING:
-    from scrubwatch.runner import PassReport
+    from scrubwatch.pipeline.report import PassReport
 
 
 @app.command()

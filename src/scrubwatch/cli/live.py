@@ -16,7 +16,7 @@ from scrubwatch.model import CaptureOutcome, Change
 
 if TYPE_CHECKING:
     from scrubwatch.pipeline import CheckResult
-    from scrubwatch.runner import PassReport
+    from scrubwatch.pipeline.report import PassReport
 
 RECENT = 8  # changes kept on screen
 

@@ -21,7 +21,8 @@ from scrubwatch.network import check_proxy, has_credentials
 
 if TYPE_CHECKING:  # the runner comes with the session; workers only for --scheduler-only
     from scrubwatch.pipeline import CheckResult
-    from scrubwatch.runner import PassReport, Runner
+    from scrubwatch.pipeline.report import PassReport
+    from scrubwatch.runner import Runner
 
 
 @app.command()
