@@ -100,6 +100,31 @@ def test_a_deleted_article_matches_the_terms_it_held() -> None:
     assert match(rule, deleted, article_text="Nothing here.") is None
 
 
+def test_an_article_known_only_from_an_archive_matches_the_words_of_its_url() -> None:
+    """An archive forgot a capture of an article scrubwatch never fetched: no text to search,
+    but its URL says what it was about, in any script."""
+
+    def gone(url: str) -> Change:
+        return Change(
+            url=url,
+            outlet="news.example",
+            detected_at=T0,
+            kind=ChangeKind.ARCHIVE_REMOVED,
+            from_version=None,
+            to_version=None,
+            summary="1 capture gone from the archive",
+        )
+
+    rule = _rule(terms=("zangezur corridor", "Зангезур"))
+    slug = gone("https://news.example/2025/04/21/chinese-companies-to-build-zangezur-corridor")
+    assert match(rule, slug) == ("zangezur corridor",)
+    cyrillic = gone("https://news.example/news/%D0%97%D0%B0%D0%BD%D0%B3%D0%B5%D0%B7%D1%83%D1%80")
+    assert match(rule, cyrillic) == ("Зангезур",)
+    assert match(rule, gone("https://news.example/2025/04/21/port-capacity-talks")) is None
+    # with the article's text at hand, that text decides, not its address
+    assert match(rule, slug, article_text="Talks on ports resumed.") is None
+
+
 def test_kind_outlet_and_severity_narrow_a_rule() -> None:
     minor = _edit(severity=Severity.MINOR, outlet="www.News.Example")
     assert match(_rule(), minor) == ()

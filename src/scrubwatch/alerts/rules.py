@@ -5,7 +5,9 @@ rule hears of scrub waves (one story removed by several outlets), once per wave 
 when it grows, instead of single changes; `match_wave` decides those. A term matches when it is
 removed, added, or sits in a changed sentence, headline or byline: the places an edit
 touched. An article deleted or restored as a whole touches all of its text, so for those
-the body of the version that went away (or came back) is searched too.
+the body of the version that went away (or came back) is searched too; one known only from
+a web archive's index, never fetched, has no text, so the words of its URL stand in for it
+(news URLs carry the headline's words: `/chinese-companies-to-build-zangezur-corridor`).
 
 Terms are compared on `text.fold` keys, the loosest one (no language), so a term typed
 without accents or in any case finds its word in any script; the article's language is
@@ -14,7 +16,9 @@ used only for where a word may end (suffixing languages such as Turkish).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
 
 from scrubwatch.model import AlertRule, Change, ChangeKind, Severity
 from scrubwatch.text import fold, term_groups
@@ -41,9 +45,19 @@ def touched_texts(change: Change, article_text: str = "") -> list[str]:
         for pair in (diff.title, diff.byline, *diff.sentences_changed, *diff.numbers_changed):
             if pair is not None:
                 texts += [pair.before, pair.after or ""]
-    if change.kind in _WHOLE_ARTICLE and article_text:
-        texts.append(article_text)
+    if change.kind in _WHOLE_ARTICLE:
+        texts.append(article_text or url_words(change.url))
     return [t for t in texts if t]
+
+
+_URL_SEPARATORS = re.compile(r"[-_/.+,;=~]+")
+
+
+def url_words(url: str) -> str:
+    """The words of a URL's path (percent-decoded, separators as spaces): what is known of an
+    article that was never fetched."""
+    path = unquote(urlsplit(url).path, errors="replace")
+    return _URL_SEPARATORS.sub(" ", path).strip()
 
 
 def matched_terms(
