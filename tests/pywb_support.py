@@ -20,6 +20,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import pytest
@@ -135,11 +136,16 @@ class IaFront:
     `/cdx/search/cdx` answers as the IA's CDX API does (one JSON array of arrays, the field
     names first) and `/web/TIMESTAMPid_/URL` replays, both from pywb. Test knobs: `broken`
     timestamps answer 503 with Retry-After: 0, `elsewhen` makes a timestamp's replay claim
-    another Memento-Datetime; `asked` counts replay requests per timestamp.
+    another Memento-Datetime; `asked` counts replay requests per timestamp; `page_rows` caps
+    the rows of an answer asked with `limit` and `showResumeKey`, which then ends, as the
+    IA's does, with an empty row and the resume key (opaque: here a row number in base 36,
+    reversed); `cdx_queries` keeps every index query's parameters.
     """
 
-    def __init__(self, wayback: Wayback) -> None:
+    def __init__(self, wayback: Wayback, page_rows: int | None = None) -> None:
         self.wayback = wayback
+        self.page_rows = page_rows
+        self.cdx_queries: list[dict[str, str]] = []
         self.broken: set[str] = set()
         self.elsewhen: dict[str, str] = {}
         self.asked: dict[str, int] = {}
@@ -186,12 +192,22 @@ class IaFront:
         return Handler
 
     def _cdx(self, path: str) -> bytes:
-        query = path.partition("?")[2]
+        asked = dict(parse_qsl(path.partition("?")[2]))
+        self.cdx_queries.append(asked)
+        paging = {"limit", "showResumeKey", "resumeKey"}
+        query = urlencode({k: v for k, v in asked.items() if k not in paging})
         answer = httpx.get(f"{self.wayback.cdx_url}?{query}", timeout=10)
         rows = [json.loads(line) for line in answer.text.splitlines() if line.strip()]
         names = {"original": "url", "mimetype": "mime", "statuscode": "status"}
-        table = [IA_FIELDS] + [[row.get(names.get(f, f), "-") for f in IA_FIELDS] for row in rows]
-        return json.dumps(table).encode()
+        table = [[row.get(names.get(f, f), "-") for f in IA_FIELDS] for row in rows]
+        if "limit" not in asked:
+            return json.dumps([IA_FIELDS, *table]).encode()
+        start = int(asked.get("resumeKey", "0")[::-1], 36)
+        end = start + min(int(asked["limit"]), self.page_rows or len(table))
+        page: list[Any] = [IA_FIELDS, *table[start:end]]
+        if end < len(table) and asked.get("showResumeKey") == "true":
+            page += [[], [base36(end)[::-1]]]
+        return json.dumps(page).encode()
 
     def _replay(self, handler: Any, rest: str) -> None:
         stamp = rest.partition("id_/")[0]
@@ -207,3 +223,14 @@ class IaFront:
             headers = [(k, v) for k, v in headers if k.lower() != "memento-datetime"]
             headers.append(("Memento-Datetime", claimed.strftime("%a, %d %b %Y %H:%M:%S GMT")))
         handler._send(answer.status_code, headers, answer.content)
+
+
+def base36(number: int) -> str:
+    """`number` in base 36 (the fake resume key's digits)."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text

@@ -12,7 +12,10 @@ from scrubwatch.archives.cdx import (
     CdxCapture,
     cdx_timestamp,
     original_of,
+    pages_by_resume_key,
     parse,
+    parse_page,
+    query,
     replay_prefix,
     replay_url,
     usable,
@@ -51,6 +54,23 @@ def test_the_internet_archive_table_is_read_by_field_name() -> None:
     assert (revisit.status, revisit.mimetype) == (None, "warc/revisit")
     assert gone.status == 404
     assert [usable(c) for c in captures] == [True, True, True, False]
+
+
+def test_a_page_of_the_internet_archive_index_ends_with_the_key_to_the_next() -> None:
+    """With `showResumeKey`, a page that is not the last ends with `[]` and `["KEY"]`."""
+    table = json.loads(IA_ANSWER)
+    paged = json.dumps([*table[:3], [], ["ZXhhbXBsZSxuZXdzKS9wb2xpdGljcw=="]])
+    captures, key = parse_page(paged)
+    assert [c.timestamp for c in captures] == ["20250421093000", "20250421113000"]
+    assert key == "ZXhhbXBsZSxuZXdzKS9wb2xpdGljcw=="
+    assert parse_page(IA_ANSWER)[1] is None  # the last page
+    assert parse_page(json.dumps([*table[:2], []]))[1] is None  # a bare trailing row is no key
+    first = query("news.example/*", page_rows=500)
+    assert (first["limit"], first["showResumeKey"], "resumeKey" in first) == ("500", "true", False)
+    assert query("news.example/*", page_rows=500, resume_key="K")["resumeKey"] == "K"
+    assert "limit" not in query("news.example/*")  # pywb would stop at the limit, keyless
+    assert pages_by_resume_key("https://web.archive.org/cdx/search/cdx")
+    assert not pages_by_resume_key("http://127.0.0.1:8080/news/cdx")
 
 
 def test_columns_in_another_order_are_still_named_right() -> None:

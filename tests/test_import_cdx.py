@@ -116,6 +116,26 @@ def test_the_internet_archive_format_with_retries_and_a_resumed_import(
     assert kinds == [("edited", V2.isoformat()), ("deleted", GONE.isoformat())]
 
 
+def test_the_internet_archive_index_is_read_page_by_page(cli: Cli, wayback: Wayback) -> None:
+    """The IA builds an unbounded answer whole before sending it (a big site's times out):
+    its index is asked a page at a time, each page's resume key asking for the next, and
+    the import is what one answer would have given."""
+    front = IaFront(wayback, page_rows=2)
+    try:
+        result = cli("import", "--cdx", front.cdx_url, "--url", "news.example/*", "--json")
+    finally:
+        front.close()
+    assert result.code == 0, result.stderr
+    assert (result.json()["records"], result.json()["imported"]) == (7, 4)
+    keys = [q.get("resumeKey") for q in front.cdx_queries]
+    assert keys[0] is None and len(keys) == 4 and len(set(keys)) == 4
+    assert all(
+        (q["limit"], q["showResumeKey"]) == (str(cdx_import.PAGE_ROWS), "true")
+        for q in front.cdx_queries
+    )
+    assert [c["kind"] for c in cli("changes", "--json").json()] == ["deleted", "edited"]
+
+
 def test_an_answer_for_another_moment_is_left_out(cli: Cli, front: IaFront) -> None:
     front.elsewhen[stamp(V2)] = stamp(V1)
     result = cli("import", "--cdx", front.cdx_url, "--url", URL, "--json")

@@ -10,6 +10,12 @@ nothing of articles. Two servers matter and answer `output=json` differently:
 The classic plain answer (space-separated, those seven fields in that order) is read too.
 Rows are matched by field name, never by position, where the server names them.
 
+The Internet Archive's index is asked one page at a time (`limit` with `showResumeKey`): an
+unbounded query for a whole section makes it build the entire answer first, and it often
+times out. A page that is not the last ends with an empty row and a row holding the key to
+ask for the next (`resumeKey`). pywb reads `limit` as "at most that many, then stop", with no
+key, so other servers are asked for everything at once.
+
 A capture's original bytes come from the replay's `id_` mode, `REPLAY/TIMESTAMPid_/URL`,
 which serves the archived status, headers and body without rewriting. The replay prefix is
 derived from the CDX URL (`.../cdx/search/cdx` -> `.../web/`, `.../COLL/cdx` -> `.../COLL/`)
@@ -56,14 +62,32 @@ def timestamp_date(timestamp: str) -> datetime:
     return datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
-def query(pattern: str, since: str | None = None, until: str | None = None) -> dict[str, str]:
-    """The CDX query for a URL or a `*` prefix pattern, optionally between two timestamps."""
+def query(
+    pattern: str,
+    since: str | None = None,
+    until: str | None = None,
+    *,
+    page_rows: int | None = None,
+    resume_key: str | None = None,
+) -> dict[str, str]:
+    """The CDX query for a URL or a `*` prefix pattern, optionally between two timestamps;
+    with `page_rows`, one page of a server that pages by resume key (`pages_by_resume_key`)."""
     params = {"url": pattern, "output": "json"}
     if since:
         params["from"] = since
     if until:
         params["to"] = until
+    if page_rows is not None:
+        params["limit"] = str(page_rows)
+        params["showResumeKey"] = "true"
+    if resume_key is not None:
+        params["resumeKey"] = resume_key
     return params
+
+
+def pages_by_resume_key(cdx_url: str) -> bool:
+    """Whether the server is the Internet Archive's CDX API, which pages by resume key."""
+    return urlsplit(cdx_url).path.rstrip("/").endswith("/cdx/search/cdx")
 
 
 def cdx_timestamp(text: str) -> str:
@@ -76,16 +100,23 @@ def cdx_timestamp(text: str) -> str:
 
 
 def parse(text: str) -> list[CdxCapture]:
-    """The captures of one CDX answer, in any of the three formats.
+    """The captures of one CDX answer, in any of the three formats."""
+    return parse_page(text)[0]
+
+
+def parse_page(text: str) -> tuple[list[CdxCapture], str | None]:
+    """The captures of one CDX answer, in any of the three formats, and the key to the next
+    page where the server says there is one (the Internet Archive's JSON table).
 
     Raises ArchiveError when the answer is neither; rows without a usable timestamp or URL
     are left out (a damaged line is one capture lost, not the listing).
     """
     body = text.strip()
     if not body:
-        return []
+        return [], None
+    key = None
     if body.startswith("["):
-        rows = _ia_rows(body)
+        rows, key = _ia_rows(body)
     elif body.startswith("{"):
         rows = _json_lines(body)
     else:
@@ -94,7 +125,7 @@ def parse(text: str) -> list[CdxCapture]:
     if rows and not captures and not body.startswith("["):
         # Lines, and not one capture among them: an HTML page or an error text, not an index.
         raise ArchiveError(f"not a CDX answer (it begins {body[:60]!r})")
-    return captures
+    return captures, key
 
 
 def usable(capture: CdxCapture) -> bool:
@@ -139,18 +170,27 @@ def original_of(location: str) -> tuple[str, str | None]:
     return target, found.group(1)
 
 
-def _ia_rows(body: str) -> list[dict[str, Any]]:
+def _ia_rows(body: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The rows of the Internet Archive's table by field name, and its resume key if any."""
     try:
         table = json.loads(body)
     except json.JSONDecodeError as exc:
         raise ArchiveError(f"a CDX answer that is not JSON ({exc})") from exc
     if not isinstance(table, list) or not table:
-        return []
+        return [], None
     header, *rows = table
-    if not all(isinstance(name, str) for name in header):
+    if not isinstance(header, list) or not all(isinstance(name, str) for name in header):
         raise ArchiveError("a CDX answer without a header row")
+    key = None
+    if len(rows) >= 2 and rows[-2] == [] and _is_key_row(rows[-1]):
+        key = str(rows[-1][0])
+        rows = rows[:-2]
     names = [_ALIASES.get(str(n), str(n)) for n in header]
-    return [dict(zip(names, row, strict=False)) for row in rows if isinstance(row, list)]
+    return [dict(zip(names, row, strict=False)) for row in rows if isinstance(row, list)], key
+
+
+def _is_key_row(row: object) -> bool:
+    return isinstance(row, list) and len(row) == 1 and isinstance(row[0], str) and bool(row[0])
 
 
 def _json_lines(body: str) -> list[dict[str, Any]]:

@@ -42,7 +42,8 @@ from scrubwatch.archives import ArchivedBody, ArchivedCapture
 from scrubwatch.archives.cdx import (
     CdxCapture,
     original_of,
-    parse,
+    pages_by_resume_key,
+    parse_page,
     query,
     replay_prefix,
     replay_url,
@@ -61,6 +62,8 @@ from scrubwatch.pipeline.services import Services
 log = logging.getLogger(__name__)
 
 CDX_MAX_BYTES = 64 << 20  # an index answer; about 300,000 captures
+PAGE_ROWS = 10_000  # captures per page of an index that pages (the Internet Archive's)
+MAX_PAGES = 200  # pages of one listing: two million captures are kept in memory at most
 ATTEMPTS = 4  # per request: the first and three retries
 GIVE_UP_AFTER = 10  # captures in a row the archive failed to serve: it is down, stop
 CHUNK = 32  # captures of one URL fetched, held in memory and imported at a time
@@ -146,13 +149,28 @@ async def import_from_cdx(
 
 
 async def list_captures(fetcher: Fetcher, request: CdxImport) -> list[CdxCapture]:
-    """Every capture the CDX server lists for the request, in the server's order."""
-    params = urlencode(query(request.pattern, request.since, request.until))
+    """Every capture the CDX server lists for the request, in the server's order: page by
+    page where the server pages by resume key (the Internet Archive), else in one answer."""
+    page_rows = PAGE_ROWS if pages_by_resume_key(request.cdx_url) else None
     joiner = "&" if "?" in request.cdx_url else "?"
-    response = await _get(fetcher, f"{request.cdx_url}{joiner}{params}", max_bytes=CDX_MAX_BYTES)
-    if response.status != 200:
-        raise ArchiveError(f"the CDX server answered {response.status} {response.reason}")
-    return parse(response.body.decode("utf-8", errors="replace"))
+    found: list[CdxCapture] = []
+    key = None
+    for _ in range(MAX_PAGES):
+        params = query(
+            request.pattern, request.since, request.until, page_rows=page_rows, resume_key=key
+        )
+        url = f"{request.cdx_url}{joiner}{urlencode(params)}"
+        response = await _get(fetcher, url, max_bytes=CDX_MAX_BYTES)
+        if response.status != 200:
+            raise ArchiveError(f"the CDX server answered {response.status} {response.reason}")
+        captures, key = parse_page(response.body.decode("utf-8", errors="replace"))
+        found += captures
+        if key is None or page_rows is None:
+            return found
+    raise ArchiveError(
+        f"the archive lists more than {MAX_PAGES * PAGE_ROWS:,} captures for {request.pattern}: "
+        "narrow the URL pattern or the dates (--from, --to)"
+    )
 
 
 def _groups(captures: Sequence[CdxCapture]) -> list[tuple[str, list[CdxCapture]]]:
