@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -96,14 +97,7 @@ def http_headers(
 
 def response(url: str, fetched_at: datetime, http: StatusAndHeaders, body: bytes) -> object:
     """A `response` record: headers as `http_headers` made them and the decoded body."""
-    return _BUILDER.create_warc_record(
-        url,
-        "response",
-        payload=io.BytesIO(body),
-        length=len(body),
-        http_headers=http,
-        warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
-    )
+    return _with_body(url, "response", fetched_at, body, http_headers=http)
 
 
 def revisit(
@@ -127,13 +121,17 @@ def revisit(
 
 def resource(uri: str, fetched_at: datetime, content_type: str, body: bytes) -> object:
     """A `resource` record: something scrubwatch made, e.g. the DOM a browser rendered."""
+    return _with_body(uri, "resource", fetched_at, body, warc_content_type=content_type)
+
+
+def _with_body(uri: str, kind: str, fetched_at: datetime, body: bytes, **extra: Any) -> object:
     return _BUILDER.create_warc_record(
         uri,
-        "resource",
+        kind,
         payload=io.BytesIO(body),
         length=len(body),
-        warc_content_type=content_type,
         warc_headers_dict={"WARC-Date": _warc_date(fetched_at, "fetched_at")},
+        **extra,
     )
 
 
