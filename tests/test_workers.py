@@ -282,6 +282,39 @@ def test_due_checks_are_handed_out_before_a_slow_outlet_is_read(tmp_path: Path) 
         assert asyncio.run(queued_while_discovering(settings, base))
 
 
+def test_the_scheduler_keeps_the_queue_topped_up_and_never_floods_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each tick fills the queue up to QUEUED_AT_MOST waiting checks: no more while nobody
+    takes them (a backlog's leases would run out in the queue), as many as were taken when
+    workers took some, without waiting for a fixed batch per tick."""
+    from scrubwatch import workers
+    from scrubwatch.cli.session import runner_session
+    from scrubwatch.model import Outlet
+
+    monkeypatch.setattr(workers, "QUEUED_AT_MOST", 3)
+
+    async def ticks(settings: Settings, base: str) -> tuple[int, int, int, int]:
+        async with runner_session(settings) as runner:
+            host, now = urlsplit(base).netloc, runner.clock.now()
+            runner.store.upsert_outlet(Outlet(host=host), now)
+            runner.store.add_articles(host, [f"{base}/news/{n}" for n in range(5)], "feed", now)
+            state = workers.WorkerState(runner=runner)
+            async with workers.opened_app(settings, state) as app:
+                first = await workers.schedule_once(app, runner)
+                second = await workers.schedule_once(app, runner)
+                waiting = await app.job_manager.list_jobs_async(queue="checks", status="todo")
+                for job in list(waiting)[:2]:  # two checks taken (here: called off)
+                    assert job.id is not None
+                    await app.job_manager.cancel_job_by_id_async(job.id)
+                third = await workers.schedule_once(app, runner)
+                return first, second, third, await workers.waiting_checks(app)
+
+    with FakeOutlet() as outlet, postgres_schema() as db:
+        settings = Settings(db=db, data_dir=tmp_path / "data")
+        assert asyncio.run(ticks(settings, outlet.base_url)) == (3, 0, 2, 3)
+
+
 def test_the_scheduler_sends_the_alerts_of_what_the_workers_found(
     tmp_path: Path, change_schema: dict[str, Any]
 ) -> None:

@@ -39,7 +39,11 @@ log = logging.getLogger(__name__)
 QUEUE = "checks"
 TASK = "scrubwatch.check"
 LEASE = timedelta(minutes=10)  # a leased article comes due again if no worker checked it
-BATCH = 500  # articles handed out per scheduler tick
+# Checks the scheduler keeps waiting in the queue: each tick tops it up to this many, so
+# workers that finish a tick's hand-out early never idle until the next (with a fixed 500
+# per 2 s tick, two fast workers were held near 250 checks/s), and a backlog too big for the
+# workers stays out of the queue, where its leases would run out before a worker got to it.
+QUEUED_AT_MOST = 1000
 TICK = 2.0  # seconds between scheduler passes
 CHROME_FLUSH = 30.0  # seconds between saves of a worker's learned page chrome
 
@@ -175,6 +179,13 @@ async def defer_checks(app: procrastinate.App, article_ids: list[int]) -> int:
     return queued
 
 
+async def waiting_checks(app: procrastinate.App) -> int:
+    """Checks queued that no worker has taken yet (successful jobs are deleted, so the
+    count reads only what waits and what runs)."""
+    queues = await app.job_manager.list_queues_async(queue=QUEUE, status="todo")
+    return sum(int(row["todo"]) for row in queues)
+
+
 async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
     """Hand out due articles, retry stalled jobs, discover new articles, look at watched
     archives; returns jobs queued.
@@ -184,8 +195,11 @@ async def schedule_once(app: procrastinate.App, runner: Runner) -> int:
     discovered now are handed out on the next tick.
     """
     now = runner.clock.now()
-    due = await asyncio.to_thread(runner.store.lease_due, now, now + LEASE, BATCH)
-    queued = await defer_checks(app, [article.id for article in due if article.id is not None])
+    room = QUEUED_AT_MOST - await waiting_checks(app)
+    queued = 0
+    if room > 0:
+        due = await asyncio.to_thread(runner.store.lease_due, now, now + LEASE, room)
+        queued = await defer_checks(app, [article.id for article in due if article.id is not None])
     stalled = runner.settings.worker_stalled_seconds
     for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled):
         log.warning("retrying stalled job %s", job.id)
