@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
+import json
 import math
 import random
 import statistics
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_scale_load import VOCABULARY, Loader, Words
 from sqlalchemy import text
 
 from scrubwatch.compare import compare_documents
@@ -48,55 +49,132 @@ from scrubwatch.web import create_app
 
 START = datetime(2025, 12, 1, tzinfo=UTC)
 YEAR = timedelta(days=365)
-_SYLLABLES = ("ba", "ko", "ri", "san", "tel", "mo", "vek", "ul", "dar", "ni", "pro", "sta")
-# A vocabulary of 20,000 words used with Zipf's law, as in real text: a search for two
-# ordinary words matches hundreds of versions, not all of them.
-VOCABULARY = ["".join(w) for w in itertools.product(_SYLLABLES, repeat=4)][:20_000]
-WEIGHTS = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
 SEARCHED = f"{VOCABULARY[300]} {VOCABULARY[900]}"  # two mid-frequency words
 SCRUBBED = "Officials confirmed that Chinese companies would build the Zangezur corridor."
 BATCH = 20_000
+_START = START.replace(tzinfo=None)  # rows hold naive UTC, as the store keeps it
+ARTICLE_COLUMNS = (
+    "id",
+    "outlet_id",
+    "url",
+    "source",
+    "state",
+    "added_at",
+    "last_checked_at",
+    "next_check_at",
+    "last_change_at",
+    "latest_version",
+    "consecutive_failures",
+    "check_count",
+    "fast_hint",
+)
+CAPTURE_COLUMNS = (
+    "article_id",
+    "fetched_at",
+    "url",
+    "outcome",
+    "final_url",
+    "status",
+    "redirects",
+    "headers",
+    "body_sha256",
+    "body_size",
+    "warc_file",
+    "warc_offset",
+    "warc_length",
+    "error",
+    "version",
+    "idempotency_key",
+)
+VERSION_COLUMNS = (
+    "article_id",
+    "number",
+    "first_seen",
+    "capture_id",
+    "fingerprint",
+    "title",
+    "byline",
+    "published",
+    "updated",
+    "language",
+    "canonical_url",
+    "paragraphs",
+)
+CHANGE_COLUMNS = (
+    "article_id",
+    "capture_id",
+    "detected_at",
+    "kind",
+    "severity",
+    "deletion",
+    "from_version",
+    "to_version",
+    "redirect_to",
+    "summary",
+    "details",
+)
+COLUMNS = {
+    "articles": ARTICLE_COLUMNS,
+    "captures": CAPTURE_COLUMNS,
+    "versions": VERSION_COLUMNS,
+    "changes": CHANGE_COLUMNS,
+}
+Rows = dict[str, list[tuple[Any, ...]]]
 
 
-def _sentence(rng: random.Random) -> str:
-    words = rng.choices(VOCABULARY, cum_weights=WEIGHTS, k=rng.randint(12, 24))
-    return " ".join(words).capitalize() + "."
+def _sentence(rng: random.Random, words: Words) -> str:
+    return " ".join(words.take(rng.randint(12, 24))).capitalize() + "."
 
 
-def _document(rng: random.Random, number: int, *, scrubbed_later: bool = False) -> Document:
+def _document(
+    rng: random.Random, words: Words, number: int, *, scrubbed_later: bool = False
+) -> Document:
     paragraphs = tuple(
-        " ".join(_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(5, 9))
+        " ".join(_sentence(rng, words) for _ in range(rng.randint(2, 4)))
+        for _ in range(rng.randint(5, 9))
     )
     if scrubbed_later or rng.random() < 0.005:  # the story some outlets scrub
         paragraphs = (*paragraphs[:-1], SCRUBBED)
-    title = f"Report {number}: " + " ".join(rng.choices(VOCABULARY, cum_weights=WEIGHTS, k=6))
+    title = f"Report {number}: " + " ".join(words.take(6))
     return Document(title=title, byline="Staff reporter", language="en", paragraphs=paragraphs)
 
 
 class Generator:
-    """Rows for a year of watching, written in batches with the pipeline's row shapes."""
+    """Rows for a year of watching, written in batches with the pipeline's row shapes (the
+    values as SQLAlchemy would store them: naive UTC times, JSON as text), through
+    `bench_scale_load.Loader`."""
 
     def __init__(self, store: SqlStore, scale: float, seed: int = 7) -> None:
         self.store = store
         self.rng = random.Random(seed)
+        self.words = Words(seed)
         self.articles = int(1_000_000 * scale)
         self.outlets = 50
-        edited_doc = _document(self.rng, 0)
+        edited_doc = _document(self.rng, self.words, 0)
         scrubbed = replace(edited_doc, paragraphs=edited_doc.paragraphs[:-2])
-        self.diff = diff_to_dict(compare_documents(edited_doc, scrubbed))
+        self.diff = json.dumps(diff_to_dict(compare_documents(edited_doc, scrubbed)))
+        sqlite = store.engine.dialect.name == "sqlite"
+        # SQLAlchemy's SQLite DATETIME text; PostgreSQL takes the datetime itself.
+        self.when: Callable[[datetime], Any] = (
+            (lambda at: at.isoformat(" ", "microseconds")) if sqlite else (lambda at: at)
+        )
 
     def run(self) -> dict[str, int]:
         counts = {"outlets": 0, "articles": 0, "captures": 0, "versions": 0, "changes": 0}
         with self.store.engine.begin() as conn:
             conn.execute(t.outlets.insert(), list(self._outlets()))
         counts["outlets"] = self.outlets
-        for start in range(0, self.articles, BATCH):
-            rows = self._batch(start, min(start + BATCH, self.articles))
-            with self.store.engine.begin() as conn:
-                for table, batch in rows.items():
-                    if batch:
-                        conn.execute(table.insert(), batch)
-                        counts[table.name] += len(batch)
+        loader = Loader(self.store.engine)
+        try:
+            with loader.indexes_dropped():
+                for start in range(0, self.articles, BATCH):
+                    rows = self._batch(start, min(start + BATCH, self.articles))
+                    for table, batch in rows.items():
+                        loader.write(table, COLUMNS[table], batch)
+                        counts[table] += len(batch)
+                    loader.commit()
+        finally:
+            loader.close()
         return counts
 
     def _outlets(self) -> Iterator[dict[str, Any]]:
@@ -111,52 +189,77 @@ class Generator:
                 "web_added": False,
             }
 
-    def _batch(self, first: int, end: int) -> dict[Any, list[dict[str, Any]]]:
+    def _batch(self, first: int, end: int) -> Rows:
         """Articles first..end-1 with their captures, versions and changes: 10 captures,
         2 versions and 0.2 changes an article on average."""
-        rows: dict[Any, list[dict[str, Any]]] = {
-            t.articles: [],
-            t.captures: [],
-            t.versions: [],
-            t.changes: [],
-        }
+        rows: Rows = {name: [] for name in COLUMNS}
         rng = self.rng
+        when = self.when
         for number in range(first, end):
             article_id = number + 1
-            added = START + YEAR * (number / self.articles)
-            age = START + YEAR - added
-            due = added + timedelta(days=60) > START + YEAR  # young: still scheduled
+            outlet = article_id % self.outlets + 1
+            added = _START + YEAR * (number / self.articles)
+            age = _START + YEAR - added
+            due = added + timedelta(days=60) > _START + YEAR  # young: still scheduled
             change = rng.random() < 0.2
             deleted = change and rng.random() < 0.3
             edited = change and not deleted
             versions = 1 + (edited or rng.random() < 0.7) + (rng.random() < 0.3)
-            rows[t.articles].append(
-                {
-                    "id": article_id,
-                    "outlet_id": article_id % self.outlets + 1,
-                    "url": f"https://outlet{article_id % self.outlets + 1}.example/news/{number}",
-                    "source": "feed",
-                    "state": (ArticleState.GONE if deleted else ArticleState.LIVE).value,
-                    "added_at": added,
-                    "last_checked_at": added + min(age, timedelta(days=60)),
-                    "next_check_at": added + timedelta(hours=rng.randint(1, 24 * 60))
-                    if due
-                    else None,
-                    "last_change_at": added + timedelta(hours=5) if change else None,
-                    "latest_version": versions,
-                    "consecutive_failures": 0,
-                    "check_count": 10,
-                    "fast_hint": None,
-                }
+            url = f"https://outlet{outlet}.example/news/{number}"
+            rows["articles"].append(
+                (
+                    article_id,
+                    outlet,
+                    url,
+                    "feed",
+                    (ArticleState.GONE if deleted else ArticleState.LIVE).value,
+                    when(added),
+                    when(added + min(age, timedelta(days=60))),
+                    when(added + timedelta(hours=rng.randint(1, 24 * 60))) if due else None,
+                    when(added + timedelta(hours=5)) if change else None,
+                    versions,
+                    0,
+                    10,
+                    "null",
+                )
             )
-            self._captures_and_versions(rows, article_id, number, added, versions, edited)
+            self._captures(rows, article_id, url, added, versions)
+            self._versions(rows, article_id, number, added, versions, edited)
             if change:
-                rows[t.changes].append(self._change(article_id, added, versions, deleted))
+                rows["changes"].append(self._change(article_id, added, versions, deleted))
         return rows
 
-    def _captures_and_versions(
+    def _captures(
+        self, rows: Rows, article_id: int, url: str, added: datetime, versions: int
+    ) -> None:
+        rng = self.rng
+        for k in range(10):
+            at = added + timedelta(hours=k * k + 1)
+            sha = f"{rng.getrandbits(256):064x}"
+            rows["captures"].append(
+                (
+                    article_id,
+                    self.when(at),
+                    url,
+                    "new_version" if k < versions else "unchanged",
+                    url,
+                    200,
+                    "[]",
+                    f'[["content-type", "text/html; charset=utf-8"], ["etag", "{sha[:16]}"]]',
+                    sha,
+                    180_000,
+                    f"scrubwatch-{at:%Y%m%d}.warc.gz",
+                    rng.randrange(10**9),
+                    40_000,
+                    None,
+                    min(k + 1, versions),
+                    None,
+                )
+            )
+
+    def _versions(
         self,
-        rows: dict[Any, list[dict[str, Any]]],
+        rows: Rows,
         article_id: int,
         number: int,
         added: datetime,
@@ -164,70 +267,47 @@ class Generator:
         edited: bool,
     ) -> None:
         rng = self.rng
-        document = _document(rng, number, scrubbed_later=edited)
-        url = rows[t.articles][-1]["url"]
-        for k in range(10):
-            at = added + timedelta(hours=k * k + 1)
-            sha = f"{rng.getrandbits(256):064x}"
-            rows[t.captures].append(
-                {
-                    "article_id": article_id,
-                    "fetched_at": at,
-                    "url": url,
-                    "outcome": "new_version" if k < versions else "unchanged",
-                    "final_url": url,
-                    "status": 200,
-                    "redirects": [],
-                    "headers": [["content-type", "text/html; charset=utf-8"], ["etag", sha[:16]]],
-                    "body_sha256": sha,
-                    "body_size": 180_000,
-                    "warc_file": f"scrubwatch-{at:%Y%m%d}.warc.gz",
-                    "warc_offset": rng.randrange(10**9),
-                    "warc_length": 40_000,
-                    "error": None,
-                    "version": min(k + 1, versions),
-                    "idempotency_key": None,
-                }
-            )
+        document = _document(rng, self.words, number, scrubbed_later=edited)
         for v in range(1, versions + 1):
             if v > 1:
-                document = replace(document, paragraphs=(*document.paragraphs[:-1], _sentence(rng)))
-            rows[t.versions].append(
-                {
-                    "article_id": article_id,
-                    "number": v,
-                    "first_seen": added + timedelta(hours=(v - 1) ** 2 + 1),
-                    "capture_id": None,
-                    "fingerprint": document.fingerprint(),
-                    "title": document.title,
-                    "byline": document.byline,
-                    "published": f"{added:%Y-%m-%d}",
-                    "updated": None,
-                    "language": "en",
-                    "canonical_url": None,
-                    "paragraphs": list(document.paragraphs),
-                }
+                last = _sentence(rng, self.words)
+                document = replace(document, paragraphs=(*document.paragraphs[:-1], last))
+            rows["versions"].append(
+                (
+                    article_id,
+                    v,
+                    self.when(added + timedelta(hours=(v - 1) ** 2 + 1)),
+                    None,
+                    document.fingerprint(),
+                    document.title,
+                    document.byline,
+                    f"{added:%Y-%m-%d}",
+                    None,
+                    "en",
+                    None,
+                    json.dumps(list(document.paragraphs)),
+                )
             )
 
     def _change(
         self, article_id: int, added: datetime, versions: int, deleted: bool
-    ) -> dict[str, Any]:
+    ) -> tuple[Any, ...]:
         kind = ChangeKind.DELETED if deleted else ChangeKind.EDITED
-        return {
-            "article_id": article_id,
-            "capture_id": None,
-            "detected_at": added + timedelta(hours=5),
-            "kind": kind.value,
-            "severity": None if deleted else "substantive",
-            "deletion": "http_404" if deleted else None,
-            "from_version": versions - 1 if not deleted else versions,
-            "to_version": None if deleted else versions,
-            "redirect_to": None,
-            "summary": "Article deleted (HTTP 404)"
+        return (
+            article_id,
+            None,
+            self.when(added + timedelta(hours=5)),
+            kind.value,
+            None if deleted else "substantive",
+            "http_404" if deleted else None,
+            versions - 1 if not deleted else versions,
+            None if deleted else versions,
+            None,
+            "Article deleted (HTTP 404)"
             if deleted
             else "no longer mentions 'Zangezur corridor'; 2 sentences removed",
-            "details": {} if deleted else self.diff,
-        }
+            "{}" if deleted else self.diff,
+        )
 
 
 def _timed(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
