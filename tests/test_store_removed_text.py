@@ -1,7 +1,8 @@
 """Removed-text search over histories of every shape, page by page, on real SQLite and
-PostgreSQL: PostgreSQL's first pages come from a walk over the first candidates in page
-order (`scrubwatch.store.search._removed_walk`), the rest from the whole question; both
-must give the same hits in the same order, whatever the walk's length."""
+PostgreSQL: first pages come from a walk over the changed articles in page order
+(`scrubwatch.store.search._removed_walk`), the rest from the whole question; both must give
+the same hits in the same order, whatever the walk's length. An article that never changed
+(an imported history, say) comes last on both databases."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ SAID = "Officials said the Zangezur corridor would be built."
 OTHER = "Officials said the talks would go on."
 APART = "The corridor was discussed; Zangezur was not named."
 
-# name -> (texts of its versions, oldest first; latest version; gone; hours to last change)
-HISTORIES: dict[str, tuple[tuple[str, ...], int, bool, int]] = {
+# name -> (texts of its versions, oldest first; latest version; gone; hours to last change,
+# None when it never changed)
+HISTORIES: dict[str, tuple[tuple[str, ...], int, bool, int | None]] = {
     "scrubbed": ((SAID, OTHER), 2, False, 9),
     "kept": ((SAID, SAID + " " + OTHER), 2, False, 8),
     "deleted": ((SAID,), 1, True, 7),
@@ -30,6 +32,8 @@ HISTORIES: dict[str, tuple[tuple[str, ...], int, bool, int]] = {
     "deleted-edited": ((SAID, OTHER), 2, True, 2),
     "never-had-it": ((OTHER, OTHER + " More."), 2, False, 1),
     "scrubbed-first": ((SAID, OTHER), 2, False, 10),
+    "never-changed": ((SAID, OTHER), 2, False, None),
+    "never-changed-kept": ((SAID,), 1, False, None),
 }
 # Newest change first: every history that said it, then stopped saying it or went away.
 EXPECTED = [
@@ -39,6 +43,7 @@ EXPECTED = [
     ("flip-flop", 2, 1, False),
     ("scrubbed-later", 2, 3, False),
     ("deleted-edited", 1, 2, True),
+    ("never-changed", 1, 2, False),
 ]
 
 
@@ -56,7 +61,7 @@ def _fill(store: SqlStore) -> None:
                 .values(
                     latest_version=latest,
                     state="gone" if gone else "live",
-                    last_change_at=T0 + timedelta(hours=hours),
+                    last_change_at=None if hours is None else T0 + timedelta(hours=hours),
                 )
             )
             for number, body in enumerate(texts, start=1):

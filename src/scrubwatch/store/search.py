@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, text
 
 from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
 
@@ -32,8 +32,8 @@ _PG_HITS = (
     "SELECT v.article_id, v.number FROM versions AS v "
     f"WHERE {_PG_DOCUMENT} @@ phraseto_tsquery('simple', :q)"
 )
-# How many candidate articles a removed-text page walks on PostgreSQL before it asks the
-# whole question instead (see `_removed_walk`): at ~0.05 ms each, tens of milliseconds.
+# How many changed articles a removed-text page walks before it asks the whole question
+# instead (see `_removed_walk`).
 _WALKED = 1000
 # Columns of a removed-text hit: the article `{a}`'s latest title, and when the version
 # after the last one with the phrase (`{w}.last_with`) was first seen.
@@ -100,15 +100,16 @@ class SearchReads:
 
     def removed_text(self, phrase: str, *, limit: int = 20, offset: int = 0) -> list[RemovedHit]:
         """Articles where `phrase` was in an earlier version and is not in the latest one,
-        or whose page is gone altogether; most recently changed first."""
+        or whose page is gone altogether; most recently changed first (articles that never
+        changed, if any is a hit, last)."""
         postgresql = self.engine.dialect.name == "postgresql"
-        if postgresql and offset + limit <= _WALKED // 4:
-            page = self._removed_walk(phrase, limit, offset)
-            if len(page) == limit:
-                return page  # every hit of the page was among the first _WALKED candidates
         q = phrase if postgresql else match_query(phrase, phrase=True)
         if q is None:
             return []
+        if offset + limit <= _WALKED // 4:
+            page = self._removed_walk(q, limit, offset)
+            if page is not None:
+                return page  # every hit of the page was among the first changed articles
         sql = text(
             f"WITH hits AS ({_PG_HITS if postgresql else _SQLITE_HITS}), "
             "per AS (SELECT article_id, max(number) AS last_with FROM hits GROUP BY article_id) "
@@ -118,43 +119,63 @@ class SearchReads:
             "JOIN outlets AS o ON o.id = a.outlet_id "
             "WHERE a.state = 'gone' OR NOT EXISTS (SELECT 1 FROM hits AS h "
             " WHERE h.article_id = a.id AND h.number = a.latest_version) "
-            "ORDER BY a.last_change_at DESC, a.id DESC LIMIT :limit OFFSET :offset"
+            "ORDER BY a.last_change_at DESC NULLS LAST, a.id DESC LIMIT :limit OFFSET :offset"
         )
         with self.reader.connect() as conn:
             rows = conn.execute(sql, {"q": q, "limit": limit, "offset": offset}).all()
         return [_removed(r) for r in rows]
 
-    def _removed_walk(self, phrase: str, limit: int, offset: int) -> list[RemovedHit]:
-        """The first page of `removed_text` on PostgreSQL, found without checking every
-        candidate: PostgreSQL checks a phrase by reading each candidate version's stored
-        tsvector, and reading all of them (every version with both words: 15% of
-        bench_scale's articles, 0.4 s) to show twenty was most of the page.
+    def _removed_walk(self, q: str, limit: int, offset: int) -> list[RemovedHit] | None:
+        """A first page of `removed_text`, found by walking the changed articles in page
+        order and checking only their versions for the phrase; None when the first
+        `_WALKED` of them do not fill the page (the caller then asks the whole question).
 
-        So the articles with every word somewhere are found from the index alone (no
-        phrase, no tsvector read), sorted as the page is, and the first `_WALKED` of them
-        are checked for the phrase in that order until the page is full. Their hits are a
-        prefix of all hits, so a full page is the page; a short one is not trusted (the
-        caller then asks the whole question)."""
-        sql = text(
-            "WITH candidates AS MATERIALIZED (SELECT DISTINCT v.article_id FROM versions AS v "
-            f" WHERE {_PG_DOCUMENT} @@ plainto_tsquery('simple', :q)) "
-            "SELECT s.id, s.url, s.state, s.latest_version, w.last_with, "
-            + _HIT_COLUMNS.format(a="s", w="w")
-            + ", (SELECT host FROM outlets WHERE id = s.outlet_id) AS host "
-            "FROM (SELECT a.id, a.url, a.outlet_id, a.state, a.latest_version, a.last_change_at "
-            " FROM candidates AS c JOIN articles AS a ON a.id = c.article_id "
-            " ORDER BY a.last_change_at DESC, a.id DESC LIMIT :walked) AS s "
-            "CROSS JOIN LATERAL (SELECT max(v.number) AS last_with, "
-            " bool_or(v.number = s.latest_version) AS in_latest FROM versions AS v "
-            f" WHERE v.article_id = s.id AND {_PG_DOCUMENT} @@ phraseto_tsquery('simple', :q)) "
-            " AS w "
-            "WHERE w.last_with IS NOT NULL AND (s.state = 'gone' OR NOT w.in_latest) "
-            "ORDER BY s.last_change_at DESC, s.id DESC LIMIT :limit OFFSET :offset"
-        )
-        params = {"q": phrase, "walked": _WALKED, "limit": limit, "offset": offset}
+        A phrase is removed only where an article changed, and the whole question reads
+        every version with the phrase first: after a year, 300,000 versions of a story
+        many outlets carried (bench_scale, #17), seconds on either database, to show
+        twenty. The walk reads the changed articles newest first (their index) in growing
+        chunks, and checks each one's two or three versions by the search index: SQLite
+        seeks FTS5's phrase to the version's rowid, PostgreSQL reads the stored tsvector.
+        Hits so found are a prefix of all hits, so a full page is the page."""
+        wanted = offset + limit
+        hits: list[tuple[Any, int]] = []  # (article row, last version with the phrase)
+        after: tuple[Any, int] | None = None
+        walked, chunk = 0, max(2 * wanted, 32)
         with self.reader.connect() as conn:
-            rows = conn.execute(sql, params).all()
-        return [_removed(r) for r in rows]
+            while walked < _WALKED and len(hits) < wanted:
+                size = min(chunk, _WALKED - walked)
+                found = conn.execute(*self._walk_chunk(q, after, size)).all()
+                hits += [(row, last) for row in found if (last := _last_with(row)) is not None]
+                if len(found) < size:
+                    break  # every changed article walked: never-changed ones would follow
+                walked, chunk = walked + len(found), 2 * chunk
+                after = (found[-1].last_change_at, found[-1].id)
+            if len(hits) < wanted:
+                return None
+            return _hit_page(conn, hits[offset:wanted])
+
+    def _walk_chunk(self, q: str, after: tuple[Any, int] | None, size: int) -> tuple[Any, ...]:
+        """The next `size` changed articles after `after` (their last change and id), each
+        with the numbers of its versions that have the phrase `q`."""
+        if self.engine.dialect.name == "postgresql":
+            numbers = (
+                "ARRAY(SELECT v.number FROM versions AS v WHERE v.article_id = a.id "
+                f"AND {_PG_DOCUMENT} @@ phraseto_tsquery('simple', :q))"
+            )
+        else:
+            numbers = (
+                f"(SELECT group_concat(v.number) FROM versions AS v, {SEARCH_TABLE} "
+                f"WHERE v.article_id = a.id AND {SEARCH_TABLE}.rowid = v.id "
+                f"AND {SEARCH_TABLE} MATCH :q)"
+            )
+        later = "" if after is None else "AND (a.last_change_at, a.id) < (:at, :id) "
+        sql = text(
+            f"SELECT a.id, a.state, a.latest_version, a.last_change_at, {numbers} AS numbers "
+            f"FROM articles AS a WHERE a.last_change_at IS NOT NULL {later}"
+            "ORDER BY a.last_change_at DESC, a.id DESC LIMIT :size"
+        )
+        at, article = after if after is not None else (None, None)
+        return sql, {"q": q, "size": size, "at": at, "id": article}
 
     def _search_postgresql(self, query: str, limit: int, offset: int) -> list[SearchHit]:
         body = "coalesce(v.paragraphs::jsonb::text, '')"
@@ -209,3 +230,58 @@ def _removed(row: Any) -> RemovedHit:
         gone=gone,
         removed_at=_moment(row.removed_at),
     )
+
+
+def _last_with(row: Any) -> int | None:
+    """The newest version of a walked article that has the phrase, if the article is a hit:
+    the phrase is in an earlier version and not in the latest, or the page is gone."""
+    numbers = row.numbers
+    if isinstance(numbers, str):  # SQLite's group_concat
+        numbers = [int(n) for n in numbers.split(",")]
+    if not numbers:
+        return None
+    if row.state != "gone" and row.latest_version in numbers:
+        return None
+    return int(max(numbers))
+
+
+def _hit_page(conn: Any, hits: list[tuple[Any, int]]) -> list[RemovedHit]:
+    """The walk's hits as `RemovedHit`s, in walk order: their url, outlet and latest title,
+    and when each was first seen without the phrase (from its versions' first sightings)."""
+    ids = [row.id for row, _last in hits]
+    about = {
+        row.id: row
+        for row in conn.execute(
+            text(
+                "SELECT a.id, a.url, o.host, (SELECT title FROM versions WHERE article_id = a.id "
+                "AND number = a.latest_version) AS title FROM articles AS a "
+                "JOIN outlets AS o ON o.id = a.outlet_id WHERE a.id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
+        )
+    }
+    seen: dict[int, list[tuple[int, Any]]] = {}
+    for version in conn.execute(
+        text(
+            "SELECT article_id, number, first_seen FROM versions WHERE article_id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": ids},
+    ):
+        seen.setdefault(version.article_id, []).append((version.number, version.first_seen))
+    page = []
+    for row, last in hits:
+        later = [_moment(at) for number, at in seen.get(row.id, []) if number > last]
+        info = about[row.id]
+        page.append(
+            RemovedHit(
+                article_id=row.id,
+                url=info.url,
+                outlet=info.host,
+                title=info.title,
+                last_with=last,
+                latest_version=row.latest_version,
+                gone=row.state == "gone",
+                removed_at=min((at for at in later if at is not None), default=None),
+            )
+        )
+    return page
