@@ -34,7 +34,7 @@ class StoreOutages:
 
         Runs on every pass, so it must not read a year of captures: an outlet that answered
         in the last two days (of the newest capture) is judged from those days alone, through
-        ix_captures_fetched_at; only the others (down, or idle) are read in full.
+        ix_captures_fetched_at_article_id_outcome; only the others (down, or idle) are read in full.
         """
         outlets = select(t.outlets.c.id)
         if host is not None:

@@ -125,7 +125,8 @@ captures = Table(
     Column("source", Text),  # the archive file it was imported from; NULL when fetched live
     Index("ix_captures_article_id", "article_id"),
     Index("ix_captures_body_sha256", "body_sha256"),
-    Index("ix_captures_fetched_at", "fetched_at"),  # the recent captures of outlet health
+    # The recent captures of outlet health and outage detection, read from the index alone.
+    Index("ix_captures_fetched_at_article_id_outcome", "fetched_at", "article_id", "outcome"),
 )
 
 versions = Table(
