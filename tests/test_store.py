@@ -97,6 +97,19 @@ def test_add_articles_returns_only_new_ones_and_they_are_due(store: SqlStore) ->
     assert store.articles(due_at=T0 - timedelta(seconds=1)) == []
 
 
+def test_due_articles_are_those_due_by_id(store: SqlStore) -> None:
+    """The runner's pass reads the due articles by id, whatever their next check (SQLite is
+    told the due ones are few; the order must not change with the plan)."""
+    _article(store)
+    urls = [f"{URL}-{n}" for n in range(6)]
+    added = store.add_articles("news.example", urls, "feed", T0)
+    for n, article in enumerate(added):
+        assert article.id is not None
+        store.set_next_check(article.id, T0 + timedelta(hours=(5 - n) % 4))
+    due = store.articles(due_at=T0 + timedelta(hours=2))
+    assert [a.url for a in due] == [URL, *[u for n, u in enumerate(urls) if (5 - n) % 4 <= 2]]
+
+
 def test_record_check_numbers_versions_and_links_changes(store: SqlStore) -> None:
     article = _article(store)
     first = store.record_check(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, literal_column, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from scrubwatch.errors import StorageError
@@ -197,11 +197,17 @@ class SqlStore(
         return article_from_row(row) if row else None
 
     def articles(self, *, due_at: datetime | None = None) -> list[Article]:
+        """Every article by id, or those due at `due_at` (by id, then next check).
+
+        The due ones of a pass are few of a year's articles, and SQLite is told so: left to
+        guess, it read all million in id order to spare sorting them (bench_scale, #17:
+        80 ms a pass instead of a few)."""
         query = article_query().order_by(t.articles.c.id)
         if due_at is not None:
-            query = query.where(t.articles.c.next_check_at <= due_at).order_by(
-                t.articles.c.next_check_at
-            )
+            due = t.articles.c.next_check_at <= due_at
+            if self.engine.dialect.name == "sqlite":
+                due = func.likelihood(due, literal_column("0.001"))
+            query = query.where(due).order_by(t.articles.c.next_check_at)
         with self._read() as conn:
             return [article_from_row(r) for r in conn.execute(query)]
 
