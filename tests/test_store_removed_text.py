@@ -85,10 +85,12 @@ def _shown(store: SqlStore, limit: int, offset: int) -> list[tuple[str, int, int
 
 
 @pytest.mark.parametrize("walked", [4, 8, 1000])
+@pytest.mark.parametrize("few", [0, 1000])  # 0: walk whatever the number of candidates
 def test_every_page_is_a_slice_of_one_order(
-    store: SqlStore, walked: int, monkeypatch: pytest.MonkeyPatch
+    store: SqlStore, walked: int, few: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "_WALKED", walked)
+    monkeypatch.setattr(search, "_FEW", {"sqlite": few, "postgresql": few})
     _fill(store)
     assert _shown(store, 50, 0) == EXPECTED
     for size in (1, 2, 3, 4):
