@@ -110,7 +110,7 @@ class SearchReads:
         q = phrase if postgresql else match_query(phrase, phrase=True)
         if q is None:
             return []
-        if offset + limit <= _WALKED // 4 and not self._few_candidates(q):
+        if offset + limit <= _WALKED // 4:
             page = self._removed_walk(q, limit, offset)
             if page is not None:
                 return page  # every hit of the page was among the first changed articles
@@ -140,7 +140,9 @@ class SearchReads:
         twenty. The walk reads the changed articles newest first (their index) in growing
         chunks, and checks each one's two or three versions by the search index: SQLite
         seeks FTS5's phrase to the version's rowid, PostgreSQL reads the stored tsvector.
-        Hits so found are a prefix of all hits, so a full page is the page."""
+        Hits so found are a prefix of all hits, so a full page is the page. A first chunk
+        that does not fill the page asks how many versions could have the phrase, once:
+        for a rare one the whole question is cheaper than walking on."""
         wanted = offset + limit
         hits: list[tuple[Any, int]] = []  # (article row, last version with the phrase)
         after: tuple[Any, int] | None = None
@@ -152,6 +154,8 @@ class SearchReads:
                 hits += [(row, last) for row in found if (last := _last_with(row)) is not None]
                 if len(found) < size:
                     break  # every changed article walked: never-changed ones would follow
+                if walked == 0 and len(hits) < wanted and self._few_candidates(q):
+                    return None  # a rare phrase: the whole question is the cheaper one
                 walked, chunk = walked + len(found), 2 * chunk
                 after = (found[-1].last_change_at, found[-1].id)
             if len(hits) < wanted:
