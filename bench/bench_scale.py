@@ -4,8 +4,8 @@ Generates a store the way a year of watching 50 outlets fills it (at `--scale 1`
 articles, 10,000,000 captures, 2,000,000 versions, 200,000 changes; WARC references without
 the bytes), written straight into the tables with the pipeline's own row shapes, then
 measures p50 and p95 of what people and the scheduler ask of it:
-- web pages: the changes list (unfiltered, by outlet, by kind, by day, a deep page), an
-  article page, text search, removed-text search, outlets;
+- web pages: the changes list (unfiltered, by outlet, by kind, by day, a deep page, by a
+  common and by a rare term), an article page, text search, removed-text search, outlets;
 - `/api/changes`, `changes --json` (the CLI's query and serialisation, in process);
 - the scheduler's per-pass overhead: reading the due articles of a pass (1,000 due).
 Also bytes per capture and per version in the database.
@@ -373,6 +373,7 @@ def measure(store: SqlStore, settings: Settings, repeat: int, only: str = "") ->
         "web: changes, one day": page(f"/?day={day_text}"),
         "web: changes, page 50": page("/?page=50"),
         "web: changes, term": page("/?term=Zangezur"),
+        "web: changes, rare term": page("/?term=Aliyev"),  # in no change: all are read
         "web: article page": page(f"/articles/{changed}"),
         "web: search": page(f"/search?q={SEARCHED.replace(' ', '+')}"),
         "web: removed-text search": page("/search?q=Zangezur+corridor&mode=removed"),
