@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, Text, case, cast, func, or_, select
+from sqlalchemy import Connection, Engine, Row, Text, case, cast, func, or_, select, text
 
 from scrubwatch.model import FAILED_LOOKS, Article, Change, ChangeKind
 from scrubwatch.store import schema as t
@@ -23,7 +23,13 @@ from scrubwatch.store.rows import (
     outlet_of,
     selective_since,
 )
-from scrubwatch.store.search import SearchReads
+from scrubwatch.store.search import TERMS_TABLE, SearchReads
+
+# How many of the newest changes a term is looked for in first (SQLite: see `_termed_page`):
+# at least _NEWEST, and _NEWEST_PER_ROW per row up to the page's end (a deep page of a
+# common term stays a walk of the newest changes, as it was).
+_NEWEST = 2000
+_NEWEST_PER_ROW = 40
 
 
 class StoreReads(SearchReads):
@@ -43,17 +49,11 @@ class StoreReads(SearchReads):
         self, filters: ChangeFilter, *, limit: int = 50, offset: int = 0
     ) -> list[Change]:
         """Changes matching `filters`, newest first, one page."""
-        query = (
-            select(t.changes, t.articles.c.url, t.outlets.c.host, last_seen_before())
-            .join(t.articles, t.changes.c.article_id == t.articles.c.id)
-            .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
-            .where(*_change_conditions(filters))
-            .order_by(t.changes.c.detected_at.desc(), t.changes.c.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
+        conditions = _change_conditions(filters)
         with self.reader.connect() as conn:
-            return [change_from_row(r) for r in conn.execute(query)]
+            if self.engine.dialect.name == "sqlite" and len(filters.term or "") >= 3:
+                return _termed_page(conn, filters.term or "", conditions, limit, offset)
+            return _change_rows(conn, conditions, limit, offset)
 
     def change_titles(self, change_ids: list[int]) -> dict[int, str | None]:
         """The headline each change is about: for a deletion the title of what was deleted
@@ -139,6 +139,60 @@ class StoreReads(SearchReads):
             rows = conn.execute(outlets).all()
             looks = {row[0]: (int(row[1]), int(row[2] or 0)) for row in conn.execute(recent)}
         return [_health(row, looks.get(row.id, (0, 0))) for row in rows]
+
+
+def _change_rows(conn: Connection, conditions: list[Any], limit: int, offset: int) -> list[Change]:
+    query = (
+        select(t.changes, t.articles.c.url, t.outlets.c.host, last_seen_before())
+        .join(t.articles, t.changes.c.article_id == t.articles.c.id)
+        .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
+        .where(*conditions)
+        .order_by(t.changes.c.detected_at.desc(), t.changes.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [change_from_row(r) for r in conn.execute(query)]
+
+
+def _termed_page(
+    conn: Connection, term: str, conditions: list[Any], limit: int, offset: int
+) -> list[Change]:
+    """A page of changes with `term` on SQLite, which cannot tell a rare term from a common
+    one: first among the newest changes (a common term fills the page there, walking
+    ix_changes_detected_at as before); when they do not fill it, among the changes the
+    trigram table (migration 0017) says have the term. The LIKE conditions stay on both:
+    the table only narrows (its case folding is wider than SQLite's `lower`).
+
+    The newest changes are a prefix of the page order, so a page they fill is the page.
+    """
+    newest = max(_NEWEST, _NEWEST_PER_ROW * (offset + limit))
+    since = conn.execute(
+        select(t.changes.c.detected_at)
+        .order_by(t.changes.c.detected_at.desc())
+        .limit(1)
+        .offset(newest - 1)
+    ).scalar()
+    if since is None:  # fewer changes than that: reading them all is cheap
+        return _change_rows(conn, conditions, limit, offset)
+    recent = t.changes.c.detected_at >= since
+    page = _change_rows(conn, [*conditions, recent], limit, offset)
+    if len(page) == limit:
+        return page
+    found = text(f"SELECT rowid FROM {TERMS_TABLE} WHERE {TERMS_TABLE} MATCH :terms")
+    candidates = t.changes.c.id.in_(found.bindparams(terms=_terms_match(term)))
+    return _change_rows(conn, [*conditions, candidates], limit, offset)
+
+
+def _terms_match(term: str) -> str:
+    """The FTS5 query for `term` in the trigram table: in the summary as typed, in the
+    explained diff in its JSON-escaped form (see `_change_conditions`)."""
+    lowered = term.lower()
+    summary, details = lowered, json.dumps(lowered)[1:-1]
+    return f"summary : {_fts_string(summary)} OR details : {_fts_string(details)}"
+
+
+def _fts_string(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
 
 
 def _change_conditions(f: ChangeFilter) -> list[Any]:

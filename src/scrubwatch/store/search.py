@@ -18,6 +18,9 @@ from sqlalchemy import Engine, bindparam, text
 from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
 
 SEARCH_TABLE = "versions_fts"  # SQLite
+# Changes by a term (migration 0017): SQLite's trigram FTS5 table, PostgreSQL's indexes.
+TERMS_TABLE = "changes_terms"
+TERM_INDEXES = ("ix_changes_summary_trgm", "ix_changes_details_trgm")
 # PostgreSQL: each version's tsvector, stored (generated column, migration 0012) so that a
 # phrase or a ranking reads it instead of rebuilding it from the JSON of every candidate.
 SEARCH_INDEX = "ix_versions_search_doc"
@@ -50,16 +53,16 @@ _HIT_COLUMNS = (
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic name filter: the search objects of migrations 0002 and 0012 (SQLite's FTS5
-    table and its shadow tables, PostgreSQL's stored tsvector and its index) are not schema
-    drift."""
+    """Alembic name filter: the search objects of migrations 0002, 0012 and 0017 (SQLite's
+    FTS5 tables and their shadow tables, PostgreSQL's stored tsvector and its index, the
+    trigram indexes of changes) are not schema drift."""
     if name is None:
         return True
     if type_ == "table":
-        return not name.startswith(SEARCH_TABLE)
+        return not name.startswith((SEARCH_TABLE, TERMS_TABLE))
     if type_ == "column":
         return name != SEARCH_COLUMN
-    return not (type_ == "index" and name == SEARCH_INDEX)
+    return not (type_ == "index" and name in (SEARCH_INDEX, *TERM_INDEXES))
 
 
 def match_query(user_text: str, *, phrase: bool) -> str | None:
