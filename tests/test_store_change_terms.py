@@ -1,7 +1,8 @@
-"""Changes filtered by a term, on real SQLite and PostgreSQL: on SQLite a page comes from
-the newest changes or, when they do not fill it, from the candidates of the trigram table
-(migration 0017, `reads._termed_page`); whichever way, every page must be the slice of the
-one order the plain query gives, for common, rare, short, non-ASCII and LIKE-special terms."""
+"""Changes filtered by a term, on real SQLite and PostgreSQL: a page comes from the newest
+changes or, when they do not fill it, from all (on SQLite from the candidates of the trigram
+table: migration 0017, `reads._termed_page`); whichever way, every page must be the slice of
+the one order the plain query gives, for common, rare, short, non-ASCII and LIKE-special
+terms."""
 
 from __future__ import annotations
 
