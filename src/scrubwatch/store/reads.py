@@ -184,7 +184,7 @@ def _termed_page(
     """
     sqlite = conn.dialect.name == "sqlite"
     # SQLite's second step is slow for a common term, so a deep page looks deeper first;
-    # PostgreSQL's plans a deep page of a common term well (0015's statistics).
+    # PostgreSQL plans a deep page of a common term well (0015's statistics).
     newest = max(_NEWEST, _NEWEST_PER_ROW * (offset + limit)) if sqlite else _NEWEST
     since = conn.execute(
         select(t.changes.c.detected_at)
