@@ -12,21 +12,32 @@ Measured in one run, so ratios hold on a noisy machine:
 - a bare client: httpx fetching every article (as many at a time as scrubwatch) and parsing
   it with lexbor.
 
-Usage: .venv/bin/python bench/bench_recheck.py [N] [--page-kib K]   (default 300 articles)
+Usage: .venv/bin/python bench/bench_recheck.py [N] [--page-kib K] [--changedetection EXE]
+(default 300 articles)
 
 `--page-kib K` gives every page the weight real news pages carry around the same article
 (K KiB in all: a menu of sections, inline configuration scripts with a fresh ad nonce per
 visit, inline styles, a footer of links); the real pages of `../shared/data` weigh 73-147 KiB
 (median per group). Without it, pages are about 5 KiB, as in earlier runs.
+
+`--changedetection EXE` adds changedetection.io, installed in a virtualenv of its own (it
+pins other versions of our libraries), on the same outlet in the same run: its batch mode
+(`-b`) adds every article and checks each once, then re-checks them all, each a whole
+process. It may phone home, so it runs only where nothing but loopback is reachable, in a
+network namespace of the benchmark's own:
+    unshare -n sh -c 'ip link set lo up && .venv/bin/python bench/bench_recheck.py 300 \
+        --changedetection /path/to/venv/bin/changedetection.py'
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
@@ -70,6 +81,7 @@ class Outlet:
         self.page_kib = page_kib
         self.base = ""  # set once the server is listening
         self.hits = 0
+        self.article_hits = 0
         self._lock = threading.Lock()
 
     def page(self, path: str) -> bytes | None:
@@ -91,6 +103,8 @@ class Outlet:
         number = int(found.group(1)) if found else -1
         if not 0 <= number < self.count:
             return None
+        with self._lock:
+            self.article_hits += 1
         title = f"Report {number} on the transport talks"
         return self._html(title, self._article(number, rng, now), rng, now)
 
@@ -243,6 +257,53 @@ def cli_processes(base: str, count: int, data_dir: Path) -> None:
         print(f"| `check --all` process | {label} | {count / wall:.1f} | {per_check:.1f} | | |")
 
 
+def _only_loopback() -> bool:
+    """True when no route leads off this machine (a namespace with loopback alone): a UDP
+    `connect` sends nothing, it only asks for a route to TEST-NET-1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return True
+    return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def changedetection_processes(outlet: Outlet, tmp: Path, exe: str) -> None:
+    """changedetection.io's first pass and re-pass over the same articles, whole processes.
+
+    Its fetch workers are set to our concurrency; how many article pages each run fetched is
+    counted at the outlet, so a run that skipped some cannot pass for a fast one."""
+    env = {
+        **os.environ,
+        "FETCH_WORKERS": str(CONCURRENCY),
+        "ALLOW_IANA_RESTRICTED_ADDRESSES": "true",  # the outlet is on loopback
+        "DISABLE_VERSION_CHECK": "yes",
+    }
+    common = [exe, "-d", str(tmp / "changedetection"), "-h", "127.0.0.1", "-l", "WARNING"]
+    urls = [arg for n in range(outlet.count) for arg in ("-u", outlet.base + _path(n))]
+    runs = {"first pass": ["-C", *urls], "chrome-only re-pass": ["-r", "all"]}
+    for label, arguments in runs.items():
+        fetched = outlet.article_hits
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        argv = [*common, "-p", str(_free_port()), "-b", *arguments]
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        fetched = outlet.article_hits - fetched
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        print(
+            f"| changedetection.io process ({fetched} pages fetched) | {label} | "
+            f"{fetched / wall:.1f} | {cpu / max(fetched, 1) * 1000:.1f} | | |"
+        )
+
+
 async def bare_client(base: str, count: int) -> None:
     """What fetching and parsing alone costs: the floor for any re-check."""
     limit = asyncio.Semaphore(CONCURRENCY)
@@ -262,7 +323,9 @@ async def bare_client(base: str, count: int) -> None:
     print(f"| bare httpx + lexbor | every article | {parsed / wall:.1f} | {per_page:.1f} | | |")
 
 
-def main(count: int, page_kib: int) -> None:
+def main(count: int, page_kib: int, changedetection: str | None) -> None:
+    if changedetection and not _only_loopback():
+        sys.exit("--changedetection runs only in a namespace with loopback alone (see --help)")
     outlet = Outlet(count, page_kib)
     server = serve(outlet)
     base = outlet.base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -272,12 +335,17 @@ def main(count: int, page_kib: int) -> None:
         asyncio.run(in_process(base, count, Path(tmp) / "inproc"))
         cli_processes(base, count, Path(tmp) / "cli")
         asyncio.run(bare_client(base, count))
+        if changedetection:
+            changedetection_processes(outlet, Path(tmp), changedetection)
     server.shutdown()
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("count", nargs="?", type=int, default=300, help="articles")
     parser.add_argument("--page-kib", type=int, default=0, help="weight of every page")
+    parser.add_argument("--changedetection", metavar="EXE", help="changedetection.py to compare")
     args = parser.parse_args()
-    main(args.count, args.page_kib)
+    main(args.count, args.page_kib, args.changedetection)
