@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
 import lxml.etree  # type: ignore[import-untyped, unused-ignore]
 
 from scrubwatch.discover.links import normalize_url
@@ -79,6 +78,8 @@ def parse_feed(body: bytes, base_url: str, *, limit: int | None = None) -> list[
         return _parse_json_feed(body, base_url, limit)
     if limit is not None:
         body = _truncate_items(body, limit * _TRUNCATE_SLACK + 10)
+    import feedparser  # here, not at the top: a pass that reads no feed need not load it
+
     # A stream, never bytes: feedparser opens a bytes argument as a local file path if one
     # exists by that name, and a server must not be able to make us read our own files.
     parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": base_url})

@@ -17,7 +17,6 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.etree  # type: ignore[import-untyped, unused-ignore]
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
-from courlan.filters import extension_filter
 
 from scrubwatch.hosts import valid_hostname
 
@@ -222,6 +221,8 @@ def looks_like_article(url: str) -> bool:
     segments = [s for s in parts.path.lower().split("/") if s]
     if any(s in NAVIGATION_SEGMENTS for s in segments):
         return False
+    from courlan.filters import extension_filter  # with urllib3 and babel: ~60 ms to import
+
     if segments and not extension_filter(segments[-1]):
         return False  # images, PDFs, feeds and other files that are not web pages
     stems = [s.rsplit(".", 1)[0] if "." in s else s for s in segments]

@@ -13,8 +13,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 # WHATWG encoding name -> Python codec that decodes it. Only these are ever used, so a label
 # Python happens to know (rot13, base64...) can never select a non-text codec.
 _DECODERS: dict[str, str] = {
@@ -204,6 +202,8 @@ def _detect(body: bytes) -> str | None:
         # A sample cut inside a multi-byte character is still UTF-8.
         if error.start >= len(sample) - 3 and len(body) > len(sample):
             return "utf-8"
+    import charset_normalizer  # only pages that are not UTF-8 get this far
+
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 # Capital letters of the cased scripts news is written in. Python's `re` has no \p{Lu}, so
 # the class is built once from the Unicode database.
@@ -42,7 +43,6 @@ _HEAD_NOUNS = (
     "corridor|region|province|river|sea|lake|mountains|initiative|pipeline|railway|highway|"
     "island|islands|strait|bay|valley|district|oblast|canal|bridge|port|dam"
 )
-_NAME_RUN = re.compile(rf"{NAME}(?:[ \u00a0]+(?:{_HEAD_NOUNS})(?!\w))?")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _AFTER_POSSESSIVE = re.compile(r"(?<=['’]s)[ \u00a0]+")
 # What may stand (before spaces) in front of a word that opens a sentence or a quotation.
@@ -81,10 +81,18 @@ def is_stopword(word: str) -> bool:
     return word.casefold() in _STOPWORDS
 
 
+@cache
+def _name_run() -> re.Pattern[str]:
+    """A run of capitalised words, with a head noun that completes it. Compiled on first
+    use: the capitals of six scripts make it large, and most processes never look for a
+    name."""
+    return re.compile(rf"{NAME}(?:[ \u00a0]+(?:{_HEAD_NOUNS})(?!\w))?")
+
+
 def find_names(text: str) -> list[NameSpan]:
     """Runs of capitalised words, stripped of leading function words and possessive 's."""
     spans: list[NameSpan] = []
-    for match in _NAME_RUN.finditer(text):
+    for match in _name_run().finditer(text):
         # A possessive ends a name: "China’s Ambassador" is China, then Ambassador.
         start = match.start()
         for part in _AFTER_POSSESSIVE.split(match.group()):

@@ -8,6 +8,7 @@ and scale words, so a report can quote them back; `number_key` compares them.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from scrubwatch.text.normalize import normalize
 
@@ -45,11 +46,19 @@ _EDGE = rf"0-9{_LETTER}"
 _DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?"
 # Turkish and Azerbaijani write the percent sign first: "%12,5".
 _PERCENT_BEFORE = r"(?:%|٪)"
-_NUMBER = re.compile(
-    rf"(?<![{_EDGE}])(?<!\d[.,:/-])(?<![{_LETTER}]-)"
-    rf"(?:(?:{_DATE})(?![\d.,:/-]?\d)|{_PERCENT_BEFORE}?{_CURRENCY}?(?:{_DIGITS}){_SCALE}?{_UNIT}?)"
-    rf"(?![{_EDGE}])"
-)
+
+
+@cache
+def _number_pattern() -> re.Pattern[str]:
+    """Compiled on first use: it is large, and a process that never reads a figure (a pass
+    of unchanged pages) should not pay for it at start-up."""
+    return re.compile(
+        rf"(?<![{_EDGE}])(?<!\d[.,:/-])(?<![{_LETTER}]-)"
+        rf"(?:(?:{_DATE})(?![\d.,:/-]?\d)|{_PERCENT_BEFORE}?{_CURRENCY}?(?:{_DIGITS}){_SCALE}?{_UNIT}?)"
+        rf"(?![{_EDGE}])"
+    )
+
+
 _GROUPING = re.compile(r"(?<=\d)'(?=\d{3})")
 _ALIASES = (
     (re.compile(r"(?<=\d)bn$"), "billion"),
@@ -60,7 +69,7 @@ _ALIASES = (
 
 def find_numbers(text: str) -> list[str]:
     """Figures in order of appearance, as written: "$3.7 billion", "7.9%", "21,000 km"."""
-    return [m.group().strip() for m in _NUMBER.finditer(text)]
+    return [m.group().strip() for m in _number_pattern().finditer(text)]
 
 
 def number_key(figure: str) -> str:

@@ -9,6 +9,7 @@ quote, so a small scanner with a stack does better than one regular expression.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from scrubwatch.text.names import NAME, is_stopword
 from scrubwatch.text.normalize import has_cjk
@@ -123,20 +124,28 @@ _AUXILIARY = r"(?:(?:had|has|have|was|also|then|later|reportedly|further|again|o
 _VERB = rf"{_AUXILIARY}(?<!\w)(?:{_VERBS})(?!\w)"
 _APPOSITION = r"(?:,[^,.!?]{1,80},)?"  # "Liu Jianchao, head of the department, said"
 _ACCORDING_TO = r"(?i:according to|по словам|за словами|sözlərinə görə)"
-_SPEAKER_AFTER = (
-    re.compile(rf"^[^\w]*{_ACCORDING_TO}\s+({NAME})"),  # “…”, according to Liu Jianchao
-    re.compile(rf"^[^\w]*{_VERB}\s+({NAME})"),  # “…,” said Liu Jianchao
-    # “…,” Liu Jianchao said; «…», — deyə Ceyhun Bayramov bildirib (deyə/diye: "saying")
-    re.compile(rf"^[^\w]*(?:(?:deyə|diye)\s+)?({NAME}){_APPOSITION}\s+{_VERB}"),
-)
-_SPEAKER_BEFORE = (
-    re.compile(rf"{_ACCORDING_TO}\s+({NAME})"),
-    re.compile(rf"({NAME}){_APPOSITION}\s+{_VERB}"),  # Liu Jianchao said: “…”
-    re.compile(r"([\u4e00-\u9fff]{2,4})(?:表示|说|称|指出|强调)[：:，,]?\W*$"),  # 刘建超表示：“…”
-    # Arabic script has no capitals: the speaker is the one or two words between a verb of
-    # saying and the colon before the quote. وقال علييف: «…»
-    re.compile(r"(?<!\w)و?(?:قال|صرح|أكد|أضاف|أوضح)\s+(\w+(?:\s\w+)?)\s*[:：]\W*$"),
-)
+
+
+@cache
+def _speaker_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """Where the speaker stands: after the quote, before it. Compiled on first use (names
+    in several scripts make them large), not by every process that imports the package."""
+    after = (
+        re.compile(rf"^[^\w]*{_ACCORDING_TO}\s+({NAME})"),  # “…”, according to Liu Jianchao
+        re.compile(rf"^[^\w]*{_VERB}\s+({NAME})"),  # “…,” said Liu Jianchao
+        # “…,” Liu Jianchao said; «…», — deyə Ceyhun Bayramov bildirib (deyə/diye: "saying")
+        re.compile(rf"^[^\w]*(?:(?:deyə|diye)\s+)?({NAME}){_APPOSITION}\s+{_VERB}"),
+    )
+    before = (
+        re.compile(rf"{_ACCORDING_TO}\s+({NAME})"),
+        re.compile(rf"({NAME}){_APPOSITION}\s+{_VERB}"),  # Liu Jianchao said: “…”
+        # 刘建超表示：“…”
+        re.compile(r"([\u4e00-\u9fff]{2,4})(?:表示|说|称|指出|强调)[：:，,]?\W*$"),
+        # Arabic script has no capitals: the speaker is the one or two words between a verb of
+        # saying and the colon before the quote. وقال علييف: «…»
+        re.compile(r"(?<!\w)و?(?:قال|صرح|أكد|أضاف|أوضح)\s+(\w+(?:\s\w+)?)\s*[:：]\W*$"),
+    )
+    return after, before
 
 
 def find_speaker(context: str, quote: str) -> str | None:
@@ -146,9 +155,9 @@ def find_speaker(context: str, quote: str) -> str | None:
         return None
     before = re.split(r"[.!?。！？]\s", context[:index])[-1]
     after = re.split(r"[.!?。！？]", context[index + len(quote) :], maxsplit=1)[0]
-    for pattern, part in [(p, after) for p in _SPEAKER_AFTER] + [
-        (p, before) for p in _SPEAKER_BEFORE
-    ]:
+    speaker_after, speaker_before = _speaker_patterns()
+    places = [(p, after) for p in speaker_after] + [(p, before) for p in speaker_before]
+    for pattern, part in places:
         # Before the quote, the speaker is the name nearest to it: in "Sputnik reported that
         # Liu had emphasised '…'", Liu.
         match = next(reversed([*pattern.finditer(part)]), None)
