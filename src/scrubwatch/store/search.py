@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Engine, text
 
 from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
 
@@ -170,7 +170,9 @@ class SearchReads:
         PostgreSQL: have all its words, from the index alone): then the whole question
         reads only those, and is cheaper than a walk that a rare phrase cannot fill."""
         if self.engine.dialect.name == "postgresql":
-            some = "SELECT 1 FROM versions AS v WHERE v.search_doc @@ plainto_tsquery('simple', :q)"
+            some = (
+                f"SELECT 1 FROM versions AS v WHERE {_PG_DOCUMENT} @@ plainto_tsquery('simple', :q)"
+            )
         else:
             some = f"SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q"
         few = _FEW[self.engine.dialect.name]
@@ -271,42 +273,20 @@ def _last_with(row: Any) -> int | None:
 
 
 def _hit_page(conn: Any, hits: list[tuple[Any, int]]) -> list[RemovedHit]:
-    """The walk's hits as `RemovedHit`s, in walk order: their url, outlet and latest title,
-    and when each was first seen without the phrase (from its versions' first sightings)."""
-    ids = [row.id for row, _last in hits]
-    about = {
-        row.id: row
-        for row in conn.execute(
-            text(
-                "SELECT a.id, a.url, o.host, (SELECT title FROM versions WHERE article_id = a.id "
-                "AND number = a.latest_version) AS title FROM articles AS a "
-                "JOIN outlets AS o ON o.id = a.outlet_id WHERE a.id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {"ids": ids},
-        )
-    }
-    seen: dict[int, list[tuple[int, Any]]] = {}
-    for version in conn.execute(
-        text(
-            "SELECT article_id, number, first_seen FROM versions WHERE article_id IN :ids"
-        ).bindparams(bindparam("ids", expanding=True)),
-        {"ids": ids},
-    ):
-        seen.setdefault(version.article_id, []).append((version.number, version.first_seen))
-    page = []
-    for row, last in hits:
-        later = [_moment(at) for number, at in seen.get(row.id, []) if number > last]
-        info = about[row.id]
-        page.append(
-            RemovedHit(
-                article_id=row.id,
-                url=info.url,
-                outlet=info.host,
-                title=info.title,
-                last_with=last,
-                latest_version=row.latest_version,
-                gone=row.state == "gone",
-                removed_at=min((at for at in later if at is not None), default=None),
-            )
-        )
-    return page
+    """The walk's hits as `RemovedHit`s, in walk order: each article with the last version
+    the walk found the phrase in, its other columns read as the whole question reads them
+    (`_HIT_COLUMNS`)."""
+    if not hits:
+        return []
+    found = ", ".join(f"(:id{n}, :last{n})" for n in range(len(hits)))
+    params = {}
+    for n, (row, last) in enumerate(hits):
+        params[f"id{n}"], params[f"last{n}"] = row.id, last
+    sql = text(
+        f"WITH w(id, last_with) AS (VALUES {found}) "
+        "SELECT a.id, a.url, o.host, a.state, a.latest_version, w.last_with, "
+        + _HIT_COLUMNS.format(a="a", w="w")
+        + " FROM w JOIN articles AS a ON a.id = w.id JOIN outlets AS o ON o.id = a.outlet_id"
+    )
+    removed = {row.id: _removed(row) for row in conn.execute(sql, params)}
+    return [removed[row.id] for row, _last in hits]
