@@ -23,10 +23,10 @@ from scrubwatch.store.records import CheckRecord, StaleCheck, StoredBody
 from scrubwatch.store.rows import (
     capture_from_row,
     change_from_row,
+    change_query,
     insert_capture,
     insert_change,
     insert_version,
-    last_seen_before,
     version_from_row,
 )
 
@@ -141,18 +141,14 @@ class StoreHistory:
         limit: int | None = None,
     ) -> list[Change]:
         """Changes, newest first."""
-        query = (
-            select(t.changes, t.articles.c.url, t.outlets.c.host, last_seen_before())
-            .join(t.articles, t.changes.c.article_id == t.articles.c.id)
-            .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
-            .order_by(t.changes.c.detected_at.desc(), t.changes.c.id.desc())
-        )
+        conditions = []
         if since is not None:
-            query = query.where(t.changes.c.detected_at >= since)
+            conditions.append(t.changes.c.detected_at >= since)
         if url is not None:
-            query = query.where(t.articles.c.url == url)
+            conditions.append(t.articles.c.url == url)
         if kind is not None:
-            query = query.where(t.changes.c.kind == kind.value)
+            conditions.append(t.changes.c.kind == kind.value)
+        query = change_query(*conditions)
         if limit is not None:
             query = query.limit(limit)
         with self._read() as conn:

@@ -31,7 +31,7 @@ from scrubwatch.store.rows import (
     article_from_row,
     article_query,
     change_from_row,
-    last_seen_before,
+    change_query,
     outlet_of,
     selective_since,
 )
@@ -154,15 +154,7 @@ class StoreReads(SearchReads):
 
 
 def _change_rows(conn: Connection, conditions: list[Any], limit: int, offset: int) -> list[Change]:
-    query = (
-        select(t.changes, t.articles.c.url, t.outlets.c.host, last_seen_before())
-        .join(t.articles, t.changes.c.article_id == t.articles.c.id)
-        .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
-        .where(*conditions)
-        .order_by(t.changes.c.detected_at.desc(), t.changes.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    query = change_query(*conditions).limit(limit).offset(offset)
     return [change_from_row(r) for r in conn.execute(query)]
 
 

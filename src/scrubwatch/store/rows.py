@@ -236,6 +236,18 @@ def outlet_of(article_id: Any) -> Any:
     )
 
 
+def change_query(*conditions: Any) -> Any:
+    """Changes matching `conditions` with their article's URL and outlet (all that
+    `change_from_row` reads), newest first."""
+    return (
+        select(t.changes, t.articles.c.url, t.outlets.c.host, last_seen_before())
+        .join(t.articles, t.changes.c.article_id == t.articles.c.id)
+        .join(t.outlets, t.articles.c.outlet_id == t.outlets.c.id)
+        .where(*conditions)
+        .order_by(t.changes.c.detected_at.desc(), t.changes.c.id.desc())
+    )
+
+
 def last_seen_before() -> Any:
     """A column for change queries: the time of the article's last good capture before the
     change was detected (failed, blocked and too-large looks saw nothing: they do not count)."""
