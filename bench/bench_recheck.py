@@ -214,6 +214,16 @@ def _cpu_with_children() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+def _run_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one child process, run to the end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, capture_output=True)
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
 async def in_process(base: str, count: int, data_dir: Path) -> None:
     settings = Settings(
         data_dir=data_dir, max_new_articles_per_source=count, per_host_concurrency=CONCURRENCY
@@ -247,12 +257,7 @@ def cli_processes(base: str, count: int, data_dir: Path) -> None:
     cli = [sys.executable, "-m", "scrubwatch", "--data-dir", str(data_dir), "--config", str(config)]
     subprocess.run([*cli, "watch", base + "/rss.xml"], check=True, capture_output=True)
     for label in ("first pass", "chrome-only re-pass"):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        wall = time.perf_counter()
-        subprocess.run([*cli, "check", "--all"], check=True, capture_output=True)
-        wall = time.perf_counter() - wall
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        wall, cpu = _run_child([*cli, "check", "--all"])
         per_check = cpu / count * 1000
         print(f"| `check --all` process | {label} | {count / wall:.1f} | {per_check:.1f} | | |")
 
@@ -290,14 +295,8 @@ def changedetection_processes(outlet: Outlet, tmp: Path, exe: str) -> None:
     runs = {"first pass": ["-C", *urls], "chrome-only re-pass": ["-r", "all"]}
     for label, arguments in runs.items():
         fetched = outlet.article_hits
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        wall = time.perf_counter()
-        argv = [*common, "-p", str(_free_port()), "-b", *arguments]
-        subprocess.run(argv, env=env, check=True, capture_output=True)
-        wall = time.perf_counter() - wall
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, cpu = _run_child([*common, "-p", str(_free_port()), "-b", *arguments], env)
         fetched = outlet.article_hits - fetched
-        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         print(
             f"| changedetection.io process ({fetched} pages fetched) | {label} | "
             f"{fetched / wall:.1f} | {cpu / max(fetched, 1) * 1000:.1f} | | |"
