@@ -43,6 +43,7 @@ from scrubwatch.store.records import (
     QueuedDelivery,
     RemovalSource,
     RemovedHit,
+    RemovedKey,
     RuleStatus,
     SearchHit,
     StoredBody,
@@ -130,7 +131,7 @@ class ReadingStore(Protocol):
         self, query: str, *, limit: int = 20, offset: int = 0
     ) -> list[SearchHit]: ...
     def removed_text(
-        self, phrase: str, *, limit: int = 20, offset: int = 0
+        self, phrase: str, *, limit: int = 20, offset: int = 0, after: RemovedKey | None = None
     ) -> list[RemovedHit]: ...
 
 

@@ -249,6 +249,25 @@ class RemovedHit:
     latest_version: int
     gone: bool  # the article itself was deleted (its last version may still have it)
     removed_at: datetime | None  # first seen without it (None when the article is gone)
+    changed_at: datetime | None = None  # the article's last change: the list's order
+
+    @property
+    def key(self) -> RemovedKey:
+        """Where a page starting after this hit begins (`removed_text(after=...)`)."""
+        return RemovedKey(self.changed_at, self.article_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedKey:
+    """A position in the removed-text list, which is ordered by the article's last change
+    (newest first, never-changed articles last) and then by article id (highest first).
+
+    A page asked for `after` a key starts with the next hit in that order, however deep:
+    it is found the way a first page is, instead of by counting the hits before it.
+    """
+
+    changed_at: datetime | None
+    article_id: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,10 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, TextClause, bindparam, text
 
-from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
+from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, RemovedKey, SearchHit
+from scrubwatch.store.schema import UTCDateTime
 
 SEARCH_TABLE = "versions_fts"  # SQLite
 # Changes by a term (migration 0017): SQLite's trigram FTS5 table, PostgreSQL's indexes.
@@ -105,37 +106,47 @@ class SearchReads:
             rows = conn.execute(sql, {**params, "offset": offset}).all()
         return [_hit(r) for r in rows]
 
-    def removed_text(self, phrase: str, *, limit: int = 20, offset: int = 0) -> list[RemovedHit]:
+    def removed_text(
+        self, phrase: str, *, limit: int = 20, offset: int = 0, after: RemovedKey | None = None
+    ) -> list[RemovedHit]:
         """Articles where `phrase` was in an earlier version and is not in the latest one,
         or whose page is gone altogether; most recently changed first (articles that never
-        changed, if any is a hit, last)."""
+        changed, if any is a hit, last). `after` starts the list after that hit's key, so
+        that a deep page costs what a first page costs; `offset` then skips from there."""
         postgresql = self.engine.dialect.name == "postgresql"
         q = phrase if postgresql else match_query(phrase, phrase=True)
         if q is None:
             return []
-        if offset + limit <= _WALKED // 4:
-            page = self._removed_walk(q, limit, offset)
+        changed_after = after is None or after.changed_at is not None
+        if offset + limit <= _WALKED // 4 and changed_after:
+            page = self._removed_walk(q, limit, offset, after)
             if page is not None:
                 return page  # every hit of the page was among the first changed articles
         sql = text(
             f"WITH hits AS ({_PG_HITS if postgresql else _SQLITE_HITS}), "
             "per AS (SELECT article_id, max(number) AS last_with FROM hits GROUP BY article_id) "
-            "SELECT a.id, a.url, o.host, a.state, a.latest_version, p.last_with, "
+            "SELECT a.id, a.url, o.host, a.state, a.latest_version, a.last_change_at, "
+            "p.last_with, "
             + _HIT_COLUMNS.format(a="a", w="p")
             + " FROM per AS p JOIN articles AS a ON a.id = p.article_id "
             "JOIN outlets AS o ON o.id = a.outlet_id "
-            "WHERE a.state = 'gone' OR NOT EXISTS (SELECT 1 FROM hits AS h "
-            " WHERE h.article_id = a.id AND h.number = a.latest_version) "
+            "WHERE (a.state = 'gone' OR NOT EXISTS (SELECT 1 FROM hits AS h "
+            " WHERE h.article_id = a.id AND h.number = a.latest_version)) "
+            f"{_after_condition(after)}"
             "ORDER BY a.last_change_at DESC NULLS LAST, a.id DESC LIMIT :limit OFFSET :offset"
         )
+        params = {"q": q, "limit": limit, "offset": offset, **_after_params(after)}
         with self.reader.connect() as conn:
-            rows = conn.execute(sql, {"q": q, "limit": limit, "offset": offset}).all()
+            rows = conn.execute(_typed_at(sql, after), params).all()
         return [_removed(r) for r in rows]
 
-    def _removed_walk(self, q: str, limit: int, offset: int) -> list[RemovedHit] | None:
-        """A first page of `removed_text`, found by walking the changed articles in page
-        order and checking only their versions for the phrase; None when the first
-        `_WALKED` of them do not fill the page (the caller then asks the whole question).
+    def _removed_walk(
+        self, q: str, limit: int, offset: int, after: RemovedKey | None
+    ) -> list[RemovedHit] | None:
+        """A page of `removed_text`, found by walking the changed articles in page order
+        (from `after`, if given) and checking only their versions for the phrase; None
+        when the first `_WALKED` of them do not fill the page (the caller then asks the
+        whole question).
 
         A phrase is removed only where an article changed, and the whole question reads
         every version with the phrase first: after a year, 300,000 versions of a story
@@ -143,12 +154,11 @@ class SearchReads:
         twenty. The walk reads the changed articles newest first (their index) in growing
         chunks, and checks each one's two or three versions by the search index: SQLite
         seeks FTS5's phrase to the version's rowid, PostgreSQL reads the stored tsvector.
-        Hits so found are a prefix of all hits, so a full page is the page. A first chunk
-        that does not fill the page asks how many versions could have the phrase, once:
-        for a rare one the whole question is cheaper than walking on."""
+        Hits so found are a prefix of all hits after `after`, so a full page is the page.
+        A first chunk that does not fill the page asks how many versions could have the
+        phrase, once: for a rare one the whole question is cheaper than walking on."""
         wanted = offset + limit
         hits: list[tuple[Any, int]] = []  # (article row, last version with the phrase)
-        after: tuple[Any, int] | None = None
         walked, chunk = 0, max(2 * wanted, 32)
         with self.reader.connect() as conn:
             while walked < _WALKED and len(hits) < wanted:
@@ -160,7 +170,7 @@ class SearchReads:
                 if walked == 0 and len(hits) < wanted and self._few_candidates(q):
                     return None  # a rare phrase: the whole question is the cheaper one
                 walked, chunk = walked + len(found), 2 * chunk
-                after = (found[-1].last_change_at, found[-1].id)
+                after = RemovedKey(_moment(found[-1].last_change_at), found[-1].id)
             if len(hits) < wanted:
                 return None
             return _hit_page(conn, hits[offset:wanted])
@@ -181,8 +191,8 @@ class SearchReads:
             found = conn.execute(sql, {"q": q, "few": few}).scalar()
         return int(found or 0) < few
 
-    def _walk_chunk(self, q: str, after: tuple[Any, int] | None, size: int) -> tuple[Any, ...]:
-        """The next `size` changed articles after `after` (their last change and id), each
+    def _walk_chunk(self, q: str, after: RemovedKey | None, size: int) -> tuple[Any, ...]:
+        """The next `size` changed articles after `after` (a changed article's key), each
         with the numbers of its versions that have the phrase `q`."""
         if self.engine.dialect.name == "postgresql":
             numbers = (
@@ -195,14 +205,13 @@ class SearchReads:
                 f"WHERE v.article_id = a.id AND {SEARCH_TABLE}.rowid = v.id "
                 f"AND {SEARCH_TABLE} MATCH :q)"
             )
-        later = "" if after is None else "AND (a.last_change_at, a.id) < (:at, :id) "
+        later = "" if after is None else "AND (a.last_change_at, a.id) < (:at, :after_id) "
         sql = text(
             f"SELECT a.id, a.state, a.latest_version, a.last_change_at, {numbers} AS numbers "
             f"FROM articles AS a WHERE a.last_change_at IS NOT NULL {later}"
             "ORDER BY a.last_change_at DESC, a.id DESC LIMIT :size"
         )
-        at, article = after if after is not None else (None, None)
-        return sql, {"q": q, "size": size, "at": at, "id": article}
+        return _typed_at(sql, after), {"q": q, "size": size, **_after_params(after)}
 
     def _search_postgresql(self, query: str, limit: int, offset: int) -> list[SearchHit]:
         body = "coalesce(v.paragraphs::jsonb::text, '')"
@@ -245,6 +254,32 @@ def _hit(row: Any) -> SearchHit:
     )
 
 
+def _typed_at(sql: TextClause, after: RemovedKey | None) -> TextClause:
+    """`sql` with the `:at` of `after` (its time), if it has one, bound as the column it is
+    compared with is kept: SQLite keeps text, which must be written the same way."""
+    if after is None or after.changed_at is None:
+        return sql
+    return sql.bindparams(bindparam("at", type_=UTCDateTime()))
+
+
+def _after_condition(after: RemovedKey | None) -> str:
+    """`AND ...`: the rows after `after` in the removed-text order (NULLS LAST, then id)."""
+    if after is None:
+        return ""
+    if after.changed_at is None:
+        return "AND a.last_change_at IS NULL AND a.id < :after_id "
+    return (
+        "AND (a.last_change_at < :at OR (a.last_change_at = :at AND a.id < :after_id) "
+        "OR a.last_change_at IS NULL) "
+    )
+
+
+def _after_params(after: RemovedKey | None) -> dict[str, Any]:
+    if after is None:
+        return {}
+    return {"at": after.changed_at, "after_id": after.article_id}
+
+
 def _removed(row: Any) -> RemovedHit:
     gone = row.state == "gone"
     return RemovedHit(
@@ -256,6 +291,7 @@ def _removed(row: Any) -> RemovedHit:
         latest_version=row.latest_version,
         gone=gone,
         removed_at=_moment(row.removed_at),
+        changed_at=_moment(row.last_change_at),
     )
 
 
@@ -284,7 +320,7 @@ def _hit_page(conn: Any, hits: list[tuple[Any, int]]) -> list[RemovedHit]:
         params[f"id{n}"], params[f"last{n}"] = row.id, last
     sql = text(
         f"WITH w(id, last_with) AS (VALUES {found}) "
-        "SELECT a.id, a.url, o.host, a.state, a.latest_version, w.last_with, "
+        "SELECT a.id, a.url, o.host, a.state, a.latest_version, a.last_change_at, w.last_with, "
         + _HIT_COLUMNS.format(a="a", w="w")
         + " FROM w JOIN articles AS a ON a.id = w.id JOIN outlets AS o ON o.id = a.outlet_id"
     )

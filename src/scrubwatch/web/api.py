@@ -2,7 +2,8 @@
 
 List endpoints answer a JSON array (for changes, exactly what `changes --json` prints) and
 page with `limit` and `offset`; when more may follow, a `Link: <...>; rel="next"` header
-says where.
+says where. Removed-text search pages by key instead (`after=`, in that header), so that
+its hundredth page costs what its first does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from scrubwatch.pipeline.reachability import outlet_reports, report_to_json
 from scrubwatch.serialize import change_to_json, diff_to_dict, iso, version_to_json
 from scrubwatch.store.records import ArticleSummary, ChangeFilter
 from scrubwatch.web.deps import MAX_PAGE_SIZE, PAGE_SIZE, web_of
-from scrubwatch.web.searchview import removed_to_json, search_to_json
+from scrubwatch.web.searchview import (
+    BadKey,
+    key_token,
+    parse_key,
+    removed_to_json,
+    search_to_json,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -132,11 +139,28 @@ def api_search(
     mode: SearchMode = SearchMode.all,
     limit: Limit = PAGE_SIZE,
     offset: Offset = 0,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=80,
+            description="mode=removed: start after this page key (the next page's `Link`).",
+        ),
+    ] = None,
 ) -> JSONResponse:
     store = web_of(request).store
     if mode == SearchMode.removed:
-        removed = store.removed_text(q, limit=limit, offset=offset)
-        return paged(request, [removed_to_json(h) for h in removed], limit, offset)
+        try:
+            key = parse_key(after) if after else None
+        except BadKey as error:
+            raise HTTPException(400, str(error)) from None
+        removed = store.removed_text(q, limit=limit, offset=offset, after=key)
+        response = JSONResponse([removed_to_json(h) for h in removed])
+        if len(removed) == limit:  # the next page starts after this one's last hit
+            url = request.url.remove_query_params("offset").include_query_params(
+                after=key_token(removed[-1].key)
+            )
+            response.headers["Link"] = f'<{url}>; rel="next"'
+        return response
     hits = store.search_versions(q, limit=limit, offset=offset)
     return paged(request, [search_to_json(h) for h in hits], limit, offset)
 

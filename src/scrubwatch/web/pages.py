@@ -25,7 +25,7 @@ from scrubwatch.store.records import ChangeFilter
 from scrubwatch.web.deps import PAGE_SIZE, Web, web_of
 from scrubwatch.web.diffview import side_by_side
 from scrubwatch.web.feeds import change_title
-from scrubwatch.web.searchview import snippet_pieces
+from scrubwatch.web.searchview import BadKey, key_token, parse_key, snippet_pieces
 from scrubwatch.web.security import check_target, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -232,23 +232,41 @@ def search_page(
     q: str = "",
     mode: str = "all",
     page: Annotated[int, Query(ge=1)] = 1,
+    after: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
+    """Ranked search pages by number; removed-text search by key (`after`, the last hit
+    shown), as deep pages of a widely scrubbed phrase would otherwise cost seconds."""
     web = web_of(request)
-    offset = (page - 1) * PAGE_SIZE
     hits: list[Any] = []
     removed: list[Any] = []
+    next_url = None
     if q.strip() and mode == "removed":
-        removed = web.store.removed_text(q, limit=PAGE_SIZE + 1, offset=offset)
+        try:
+            key = parse_key(after) if after else None
+        except BadKey as error:
+            raise HTTPException(400, str(error)) from None
+        removed = web.store.removed_text(q, limit=PAGE_SIZE + 1, after=key)
+        if len(removed) > PAGE_SIZE:
+            token = key_token(removed[PAGE_SIZE - 1].key)
+            next_url = request.url.remove_query_params("page").include_query_params(after=token)
     elif q.strip():
-        hits = web.store.search_versions(q, limit=PAGE_SIZE + 1, offset=offset)
+        hits = web.store.search_versions(q, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        if len(hits) > PAGE_SIZE:
+            next_url = request.url.include_query_params(page=page + 1)
+    previous_url, previous_label = None, "Previous"
+    if mode == "removed" and after:  # no way back by key: back to the first page
+        previous_url, previous_label = request.url.remove_query_params("after"), "First page"
+    elif mode != "removed" and page > 1:
+        previous_url = request.url.include_query_params(page=page - 1)
     context = {
         "q": q,
         "mode": "removed" if mode == "removed" else "all",
         "hits": hits[:PAGE_SIZE],
         "removed": removed[:PAGE_SIZE],
         "pieces": snippet_pieces,
-        "page": page,
-        "has_next": len(hits) > PAGE_SIZE or len(removed) > PAGE_SIZE,
+        "next_url": next_url,
+        "previous_url": previous_url,
+        "previous_label": previous_label,
     }
     return web.render(request, "search.html", context)
 
