@@ -1,7 +1,8 @@
 """Polite HTTP fetching with hard limits: the only place scrubwatch talks HTTP.
 
-One `httpx.AsyncClient` per process, and a second one whose connections go through the SSRF
-guard (`guarded()`, for outlets added through the web UI; scrubwatch.netguard). An outlet
+One `httpx.AsyncClient` per process, its pool looking at idle connections cheaply
+(`scrubwatch.connections`), and a second one whose connections go through the SSRF guard
+(`guarded()`, for outlets added through the web UI; scrubwatch.netguard). An outlet
 with network settings of its own (proxies, headers, cookies, user agent: scrubwatch.network)
 gets a view of the fetcher (`for_outlet`) that shares the host gates, the global limit and
 the pacing, so politeness still holds per target host whatever the route.
@@ -33,6 +34,7 @@ import httpx
 import idna
 
 from scrubwatch.config import Settings
+from scrubwatch.connections import QuickBackend, pooled_transport
 from scrubwatch.decoding import BoundedDecoder
 from scrubwatch.errors import (
     AddressRefused,
@@ -128,6 +130,8 @@ class Fetcher:
             write=settings.read_timeout,
             pool=settings.total_timeout,
         )
+        if transport is None and proxy is None:
+            transport = pooled_transport(self._limits, QuickBackend())
         return httpx.AsyncClient(
             timeout=timeout,
             limits=self._limits,

@@ -26,6 +26,7 @@ import httpcore
 import httpx
 
 from scrubwatch.config import Settings
+from scrubwatch.connections import QuickBackend, pooled_transport
 from scrubwatch.errors import AddressRefused
 
 log = logging.getLogger(__name__)
@@ -166,18 +167,6 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 def guarded_transport(
     policy: AddressPolicy, *, limits: httpx.Limits, resolve: Resolver = system_resolve
 ) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose every connection goes through `GuardedBackend`.
-
-    httpx (0.28, pinned below 0.29) does not take a network backend, so its connection pool
-    is replaced by one built the same way with ours. No proxy is used: a proxy would resolve
-    the name itself, out of the guard's sight.
-    """
-    transport = httpx.AsyncHTTPTransport(limits=limits)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=GuardedBackend(policy, resolve),
-    )
-    return transport
+    """An httpx transport whose every connection goes through `GuardedBackend`. No proxy is
+    used: a proxy would resolve the name itself, out of the guard's sight."""
+    return pooled_transport(limits, GuardedBackend(policy, resolve, inner=QuickBackend()))
