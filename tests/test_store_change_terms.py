@@ -13,7 +13,7 @@ import pytest
 from scrubwatch.model import Outlet
 from scrubwatch.store import SqlStore, reads
 from scrubwatch.store import schema as t
-from scrubwatch.store.records import ChangeFilter
+from scrubwatch.store.records import ChangeFilter, PageKey
 
 T0 = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
 SUMMARIES = (
@@ -78,3 +78,26 @@ def test_terms_find_what_they_say(store: SqlStore) -> None:
     assert len(_ids(store, "aliyev", 100, 0)) == 16  # in 8 summaries and in 8 diffs
     assert _ids(store, "absent", 100, 0) == []
     assert {s for s, _at in _ids(store, "100%", 100, 0)} == {SUMMARIES[3]}
+
+
+@pytest.mark.parametrize("newest", [2, 7, 10**9])
+def test_pages_after_a_key_follow_one_another(
+    store: SqlStore, newest: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paging by key (each page after the last change of the one before), as the web UI and
+    the API do, through changes detected at the same moment, with a term or none: every
+    change once, in the one order; the newest-changes step counts from the key."""
+    _fill(store)
+    monkeypatch.setattr(reads, "_NEWEST_PER_ROW", 1)
+    monkeypatch.setattr(reads, "_NEWEST", newest)
+    for term in (None, *TERMS):
+        everything = store.change_page(ChangeFilter(term=term), limit=100)
+        for size in (1, 3, 50):
+            seen: list[int | None] = []
+            page = store.change_page(ChangeFilter(term=term), limit=size)
+            while page:
+                seen += [change.id for change in page]
+                key = PageKey.of_change(page[-1])
+                page = store.change_page(ChangeFilter(term=term), limit=size, after=key)
+            assert seen == [change.id for change in everything], (term, size)
+    assert store.change_page(ChangeFilter(), after=PageKey(None, 10**6)) == []

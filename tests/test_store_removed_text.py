@@ -13,7 +13,7 @@ import pytest
 from removed_histories import EXPECTED, PHRASE, T0, fill_histories
 from scrubwatch.store import SqlStore, search
 from scrubwatch.store import schema as t
-from scrubwatch.store.records import RemovedHit, RemovedKey
+from scrubwatch.store.records import PageKey, RemovedHit
 
 
 def _described(hits: list[RemovedHit]) -> list[tuple[str, int, int, bool]]:
@@ -73,7 +73,7 @@ def test_a_key_keeps_its_place_when_its_article_changes_again(store: SqlStore) -
         )
     after = store.removed_text(PHRASE, limit=2, after=first[-1].key)
     assert _described(after) == EXPECTED[2:4]
-    assert store.removed_text(PHRASE, after=RemovedKey(None, 1)) == []
+    assert store.removed_text(PHRASE, after=PageKey(None, 1)) == []
 
 
 def test_what_a_hit_says(store: SqlStore) -> None:

@@ -40,10 +40,10 @@ from scrubwatch.store.records import (
     MissingCapture,
     Outage,
     OutletHealth,
+    PageKey,
     QueuedDelivery,
     RemovalSource,
     RemovedHit,
-    RemovedKey,
     RuleStatus,
     SearchHit,
     StoredBody,
@@ -120,7 +120,12 @@ class ReadingStore(Protocol):
     """Listings, filters and search for the faces (web UI, JSON API, feeds)."""
 
     def change_page(
-        self, filters: ChangeFilter, *, limit: int = 50, offset: int = 0
+        self,
+        filters: ChangeFilter,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        after: PageKey | None = None,
     ) -> list[Change]: ...
     def change_titles(self, change_ids: list[int]) -> dict[int, str | None]: ...
     def article_page(
@@ -131,7 +136,7 @@ class ReadingStore(Protocol):
         self, query: str, *, limit: int = 20, offset: int = 0
     ) -> list[SearchHit]: ...
     def removed_text(
-        self, phrase: str, *, limit: int = 20, offset: int = 0, after: RemovedKey | None = None
+        self, phrase: str, *, limit: int = 20, offset: int = 0, after: PageKey | None = None
     ) -> list[RemovedHit]: ...
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Engine,
     Row,
     Text,
+    and_,
     bindparam,
     case,
     cast,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 
 from scrubwatch.model import FAILED_LOOKS, Article, Change, ChangeKind
 from scrubwatch.store import schema as t
-from scrubwatch.store.records import ArticleSummary, ChangeFilter, OutletHealth
+from scrubwatch.store.records import ArticleSummary, ChangeFilter, OutletHealth, PageKey
 from scrubwatch.store.rows import (
     article_from_row,
     article_query,
@@ -58,13 +59,21 @@ class StoreReads(SearchReads):
         return article_from_row(row) if row else None
 
     def change_page(
-        self, filters: ChangeFilter, *, limit: int = 50, offset: int = 0
+        self,
+        filters: ChangeFilter,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        after: PageKey | None = None,
     ) -> list[Change]:
-        """Changes matching `filters`, newest first, one page."""
-        conditions = _change_conditions(filters)
+        """Changes matching `filters`, newest first, one page: from the top, or from the
+        change after `after` (`PageKey.of_change`), and `offset` more down."""
+        position = [] if after is None else [_after_change(after)]
+        conditions = [*_change_conditions(filters), *position]
         with self.reader.connect() as conn:
             if len(filters.term or "") >= 3:
-                return _termed_page(conn, filters.term or "", conditions, limit, offset)
+                term = filters.term or ""
+                return _termed_page(conn, term, conditions, limit, offset, position)
             return _change_rows(conn, conditions, limit, offset)
 
     def change_titles(self, change_ids: list[int]) -> dict[int, str | None]:
@@ -158,8 +167,21 @@ def _change_rows(conn: Connection, conditions: list[Any], limit: int, offset: in
     return [change_from_row(r) for r in conn.execute(query)]
 
 
+def _after_change(key: PageKey) -> Any:
+    """Changes after `key` in the list's order (detected newest first, then highest id)."""
+    c = t.changes.c
+    if key.at is None:  # every change has a time: none comes after one without
+        return and_(c.detected_at.is_(None), c.id < key.id)
+    return and_(c.detected_at <= key.at, or_(c.detected_at < key.at, c.id < key.id))
+
+
 def _termed_page(
-    conn: Connection, term: str, conditions: list[Any], limit: int, offset: int
+    conn: Connection,
+    term: str,
+    conditions: list[Any],
+    limit: int,
+    offset: int,
+    position: list[Any],
 ) -> list[Change]:
     """A page of changes with `term`: first among the newest changes (a common term fills
     the page there, walking ix_changes_detected_at), and only when they do not fill it
@@ -172,7 +194,8 @@ def _termed_page(
     explained diffs only (ANALYZE leaves values over 1 kB out): it took a trigram index
     and sorted 140,000 matches (1 s) where the newest fifty changes had the page.
 
-    The newest changes are a prefix of the page order, so a page they fill is the page.
+    The newest changes are a prefix of the page order, so a page they fill is the page;
+    after a page key (`position`), the newest changes after it.
     """
     sqlite = conn.dialect.name == "sqlite"
     # SQLite's second step is slow for a common term, so a deep page looks deeper first;
@@ -180,6 +203,7 @@ def _termed_page(
     newest = max(_NEWEST, _NEWEST_PER_ROW * (offset + limit)) if sqlite else _NEWEST
     since = conn.execute(
         select(t.changes.c.detected_at)
+        .where(*position)
         .order_by(t.changes.c.detected_at.desc())
         .limit(1)
         .offset(newest - 1)

@@ -252,22 +252,29 @@ class RemovedHit:
     changed_at: datetime | None = None  # the article's last change: the list's order
 
     @property
-    def key(self) -> RemovedKey:
+    def key(self) -> PageKey:
         """Where a page starting after this hit begins (`removed_text(after=...)`)."""
-        return RemovedKey(self.changed_at, self.article_id)
+        return PageKey(self.changed_at, self.article_id)
 
 
 @dataclass(frozen=True, slots=True)
-class RemovedKey:
-    """A position in the removed-text list, which is ordered by the article's last change
-    (newest first, never-changed articles last) and then by article id (highest first).
+class PageKey:
+    """A position in a list ordered by a time, newest first (rows without one last), then
+    by id, highest first: the changes list (detection time, change id) and removed-text
+    search (the article's last change, article id).
 
-    A page asked for `after` a key starts with the next hit in that order, however deep:
-    it is found the way a first page is, instead of by counting the hits before it.
+    A page asked for `after` a key starts with the next row in that order, however deep:
+    it is found the way a first page is, instead of by counting the rows before it; and it
+    stays put when rows are added at the top meanwhile.
     """
 
-    changed_at: datetime | None
-    article_id: int
+    at: datetime | None
+    id: int
+
+    @classmethod
+    def of_change(cls, change: Change) -> PageKey:
+        assert change.id is not None, "a stored change has an id"
+        return cls(change.detected_at, change.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, TextClause, bindparam, text
 
-from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, RemovedKey, SearchHit
+from scrubwatch.store.records import MARK_END, MARK_START, PageKey, RemovedHit, SearchHit
 from scrubwatch.store.schema import UTCDateTime
 
 SEARCH_TABLE = "versions_fts"  # SQLite
@@ -107,7 +107,7 @@ class SearchReads:
         return [_hit(r) for r in rows]
 
     def removed_text(
-        self, phrase: str, *, limit: int = 20, offset: int = 0, after: RemovedKey | None = None
+        self, phrase: str, *, limit: int = 20, offset: int = 0, after: PageKey | None = None
     ) -> list[RemovedHit]:
         """Articles where `phrase` was in an earlier version and is not in the latest one,
         or whose page is gone altogether; most recently changed first (articles that never
@@ -117,7 +117,7 @@ class SearchReads:
         q = phrase if postgresql else match_query(phrase, phrase=True)
         if q is None:
             return []
-        changed_after = after is None or after.changed_at is not None
+        changed_after = after is None or after.at is not None
         if offset + limit <= _WALKED // 4 and changed_after:
             page = self._removed_walk(q, limit, offset, after)
             if page is not None:
@@ -141,7 +141,7 @@ class SearchReads:
         return [_removed(r) for r in rows]
 
     def _removed_walk(
-        self, q: str, limit: int, offset: int, after: RemovedKey | None
+        self, q: str, limit: int, offset: int, after: PageKey | None
     ) -> list[RemovedHit] | None:
         """A page of `removed_text`, found by walking the changed articles in page order
         (from `after`, if given) and checking only their versions for the phrase; None
@@ -170,7 +170,7 @@ class SearchReads:
                 if walked == 0 and len(hits) < wanted and self._few_candidates(q):
                     return None  # a rare phrase: the whole question is the cheaper one
                 walked, chunk = walked + len(found), 2 * chunk
-                after = RemovedKey(_moment(found[-1].last_change_at), found[-1].id)
+                after = PageKey(_moment(found[-1].last_change_at), found[-1].id)
             if len(hits) < wanted:
                 return None
             return _hit_page(conn, hits[offset:wanted])
@@ -191,7 +191,7 @@ class SearchReads:
             found = conn.execute(sql, {"q": q, "few": few}).scalar()
         return int(found or 0) < few
 
-    def _walk_chunk(self, q: str, after: RemovedKey | None, size: int) -> tuple[Any, ...]:
+    def _walk_chunk(self, q: str, after: PageKey | None, size: int) -> tuple[Any, ...]:
         """The next `size` changed articles after `after` (a changed article's key), each
         with the numbers of its versions that have the phrase `q`."""
         if self.engine.dialect.name == "postgresql":
@@ -254,19 +254,19 @@ def _hit(row: Any) -> SearchHit:
     )
 
 
-def _typed_at(sql: TextClause, after: RemovedKey | None) -> TextClause:
+def _typed_at(sql: TextClause, after: PageKey | None) -> TextClause:
     """`sql` with the `:at` of `after` (its time), if it has one, bound as the column it is
     compared with is kept: SQLite keeps text, which must be written the same way."""
-    if after is None or after.changed_at is None:
+    if after is None or after.at is None:
         return sql
     return sql.bindparams(bindparam("at", type_=UTCDateTime()))
 
 
-def _after_condition(after: RemovedKey | None) -> str:
+def _after_condition(after: PageKey | None) -> str:
     """`AND ...`: the rows after `after` in the removed-text order (NULLS LAST, then id)."""
     if after is None:
         return ""
-    if after.changed_at is None:
+    if after.at is None:
         return "AND a.last_change_at IS NULL AND a.id < :after_id "
     return (
         "AND (a.last_change_at < :at OR (a.last_change_at = :at AND a.id < :after_id) "
@@ -274,10 +274,10 @@ def _after_condition(after: RemovedKey | None) -> str:
     )
 
 
-def _after_params(after: RemovedKey | None) -> dict[str, Any]:
+def _after_params(after: PageKey | None) -> dict[str, Any]:
     if after is None:
         return {}
-    return {"at": after.changed_at, "after_id": after.article_id}
+    return {"at": after.at, "after_id": after.id}
 
 
 def _removed(row: Any) -> RemovedHit:

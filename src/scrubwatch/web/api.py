@@ -2,8 +2,9 @@
 
 List endpoints answer a JSON array (for changes, exactly what `changes --json` prints) and
 page with `limit` and `offset`; when more may follow, a `Link: <...>; rel="next"` header
-says where. Removed-text search pages by key instead (`after=`, in that header), so that
-its hundredth page costs what its first does.
+says where. Changes and removed-text search page by key instead (`after=`, in that
+header): their hundredth page costs what their first does, and a change detected while a
+client pages does not shift the pages after it.
 """
 
 from __future__ import annotations
@@ -20,20 +21,22 @@ from scrubwatch.compare.pairs import current_version
 from scrubwatch.model import Article, Capture, ChangeKind, Severity
 from scrubwatch.pipeline.reachability import outlet_reports, report_to_json
 from scrubwatch.serialize import change_to_json, diff_to_dict, iso, version_to_json
-from scrubwatch.store.records import ArticleSummary, ChangeFilter
+from scrubwatch.store.records import ArticleSummary, ChangeFilter, PageKey
 from scrubwatch.web.deps import MAX_PAGE_SIZE, PAGE_SIZE, web_of
-from scrubwatch.web.searchview import (
-    BadKey,
-    key_token,
-    parse_key,
-    removed_to_json,
-    search_to_json,
-)
+from scrubwatch.web.paging import MAX_KEY_LENGTH, key_token, parse_key
+from scrubwatch.web.searchview import removed_to_json, search_to_json
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="How many to skip.")]
+After = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_KEY_LENGTH,
+        description="Start after this page key (as the `Link` to the next page gives it).",
+    ),
+]
 
 
 class SearchMode(StrEnum):
@@ -49,10 +52,20 @@ def utc(moment: datetime | None) -> datetime | None:
 
 
 def paged(request: Request, items: list[Any], limit: int, offset: int) -> JSONResponse:
-    """A JSON array with a `Link` header to the next page when this one is full."""
+    """A JSON array with a `Link` header to the next page (by offset) when this one is full."""
     response = JSONResponse(items)
     if len(items) == limit:
         url = request.url.include_query_params(limit=limit, offset=offset + limit)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return response
+
+
+def keyed(request: Request, items: list[Any], limit: int, last: PageKey | None) -> JSONResponse:
+    """A JSON array with a `Link` header to the next page when this one is full: the page
+    after `last`, this page's last row."""
+    response = JSONResponse(items)
+    if len(items) == limit and last is not None:
+        url = request.url.remove_query_params("offset").include_query_params(after=key_token(last))
         response.headers["Link"] = f'<{url}>; rel="next"'
     return response
 
@@ -69,10 +82,13 @@ def api_changes(
     url: str | None = None,
     limit: Limit = PAGE_SIZE,
     offset: Offset = 0,
+    after: After = None,
 ) -> JSONResponse:
     filters = ChangeFilter(outlet, kind, severity, term, utc(since), utc(until), url)
-    found = web_of(request).store.change_page(filters, limit=limit, offset=offset)
-    return paged(request, [change_to_json(c) for c in found], limit, offset)
+    store = web_of(request).store
+    found = store.change_page(filters, limit=limit, offset=offset, after=parse_key(after))
+    last = PageKey.of_change(found[-1]) if found else None
+    return keyed(request, [change_to_json(c) for c in found], limit, last)
 
 
 @router.get("/articles", summary="Watched articles, most recently changed first")
@@ -141,26 +157,14 @@ def api_search(
     offset: Offset = 0,
     after: Annotated[
         str | None,
-        Query(
-            max_length=80,
-            description="mode=removed: start after this page key (the next page's `Link`).",
-        ),
+        Query(max_length=MAX_KEY_LENGTH, description="mode=removed: start after this page key."),
     ] = None,
 ) -> JSONResponse:
     store = web_of(request).store
     if mode == SearchMode.removed:
-        try:
-            key = parse_key(after) if after else None
-        except BadKey as error:
-            raise HTTPException(400, str(error)) from None
-        removed = store.removed_text(q, limit=limit, offset=offset, after=key)
-        response = JSONResponse([removed_to_json(h) for h in removed])
-        if len(removed) == limit:  # the next page starts after this one's last hit
-            url = request.url.remove_query_params("offset").include_query_params(
-                after=key_token(removed[-1].key)
-            )
-            response.headers["Link"] = f'<{url}>; rel="next"'
-        return response
+        removed = store.removed_text(q, limit=limit, offset=offset, after=parse_key(after))
+        last = removed[-1].key if removed else None
+        return keyed(request, [removed_to_json(h) for h in removed], limit, last)
     hits = store.search_versions(q, limit=limit, offset=offset)
     return paged(request, [search_to_json(h) for h in hits], limit, offset)
 

@@ -21,11 +21,12 @@ from scrubwatch.model import Article, ChangeKind, Severity
 from scrubwatch.netguard import web_policy
 from scrubwatch.pipeline.reachability import outlet_reports
 from scrubwatch.runner import Runner
-from scrubwatch.store.records import ChangeFilter
+from scrubwatch.store.records import ChangeFilter, PageKey
 from scrubwatch.web.deps import PAGE_SIZE, Web, web_of
 from scrubwatch.web.diffview import side_by_side
 from scrubwatch.web.feeds import change_title
-from scrubwatch.web.searchview import BadKey, key_token, parse_key, snippet_pieces
+from scrubwatch.web.paging import MAX_KEY_LENGTH, key_token, parse_key
+from scrubwatch.web.searchview import snippet_pieces
 from scrubwatch.web.security import check_target, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +66,10 @@ def changes_page(
     term: str | None = None,
     day: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
+    after: Annotated[str | None, Query(max_length=MAX_KEY_LENGTH)] = None,
 ) -> Response:
+    """The changes list: "Older" pages by key (after the last change shown); `page`, the
+    older way, still counts pages from the top."""
     web = web_of(request)
     when = _day(day)
     since = datetime.combine(when, time(), tzinfo=UTC) if when else None
@@ -77,7 +81,18 @@ def changes_page(
         since=since,
         until=since + timedelta(days=1) if since else None,
     )
-    found = web.store.change_page(filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    key = parse_key(after)
+    offset = 0 if key else (page - 1) * PAGE_SIZE
+    found = web.store.change_page(filters, limit=PAGE_SIZE + 1, offset=offset, after=key)
+    older = None
+    if len(found) > PAGE_SIZE:
+        token = key_token(PageKey.of_change(found[PAGE_SIZE - 1]))
+        older = request.url.remove_query_params("page").include_query_params(after=token)
+    newer, newer_label = None, "Newer"
+    if key is not None:  # no way back by key: back to the newest
+        newer, newer_label = request.url.remove_query_params("after"), "Newest"
+    elif page > 1:
+        newer = request.url.include_query_params(page=page - 1)
     context = {
         "changes": found[:PAGE_SIZE],
         "headlines": web.store.change_titles([c.id for c in found if c.id is not None]),
@@ -92,8 +107,9 @@ def changes_page(
         },
         "kinds": [k.value for k in ChangeKind],
         "severities": [s.value for s in Severity],
-        "page": page,
-        "has_next": len(found) > PAGE_SIZE,
+        "older_url": older,
+        "newer_url": newer,
+        "newer_label": newer_label,
     }
     return web.render(request, "changes.html", context)
 
@@ -232,7 +248,7 @@ def search_page(
     q: str = "",
     mode: str = "all",
     page: Annotated[int, Query(ge=1)] = 1,
-    after: Annotated[str | None, Query(max_length=80)] = None,
+    after: Annotated[str | None, Query(max_length=MAX_KEY_LENGTH)] = None,
 ) -> Response:
     """Ranked search pages by number; removed-text search by key (`after`, the last hit
     shown), as deep pages of a widely scrubbed phrase would otherwise cost seconds."""
@@ -241,11 +257,7 @@ def search_page(
     removed: list[Any] = []
     next_url = None
     if q.strip() and mode == "removed":
-        try:
-            key = parse_key(after) if after else None
-        except BadKey as error:
-            raise HTTPException(400, str(error)) from None
-        removed = web.store.removed_text(q, limit=PAGE_SIZE + 1, after=key)
+        removed = web.store.removed_text(q, limit=PAGE_SIZE + 1, after=parse_key(after))
         if len(removed) > PAGE_SIZE:
             token = key_token(removed[PAGE_SIZE - 1].key)
             next_url = request.url.remove_query_params("page").include_query_params(after=token)

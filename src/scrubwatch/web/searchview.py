@@ -6,37 +6,10 @@ here lets templates escape every piece and wrap only the matches in `<mark>`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from scrubwatch.serialize import iso
-from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, RemovedKey, SearchHit
-
-# A removed-text page key in a URL: `<article id>@<its last change, UTC>`, or the id alone
-# for an article that never changed. Readable, and stable when the article changes again.
-_KEY_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-class BadKey(ValueError):
-    """An `after=` value that is no page key (typed by hand, or cut short)."""
-
-
-def key_token(key: RemovedKey) -> str:
-    if key.changed_at is None:
-        return str(key.article_id)
-    return f"{key.article_id}@{key.changed_at.astimezone(UTC).strftime(_KEY_TIME)}"
-
-
-def parse_key(token: str) -> RemovedKey:
-    """The page key written by `key_token`; BadKey for anything else."""
-    article, at, moment = token.partition("@")
-    if not article.isascii() or not article.isdigit() or (at and not moment):
-        raise BadKey(f"not a page key: {token!r}")
-    try:
-        changed_at = datetime.strptime(moment, _KEY_TIME).replace(tzinfo=UTC) if at else None
-    except ValueError:
-        raise BadKey(f"not a page key: {token!r}") from None
-    return RemovedKey(changed_at, int(article))
+from scrubwatch.store.records import MARK_END, MARK_START, RemovedHit, SearchHit
 
 
 def snippet_pieces(snippet: str) -> list[tuple[str, bool]]:

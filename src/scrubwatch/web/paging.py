@@ -1,0 +1,38 @@
+"""Page keys in URLs: where the next page of a long list starts (`store.records.PageKey`).
+
+Written `<id>@<time, UTC>`, or the id alone for a row without a time: readable, and a page
+asked for with it starts in the same place however many rows were added at the top since.
+A value that is no key (typed by hand, cut short) is a 400 with a clear message.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import HTTPException
+
+from scrubwatch.store.records import PageKey
+
+_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+# The longest key is an id and a time: a bound for the query parameter.
+MAX_KEY_LENGTH = 80
+
+
+def key_token(key: PageKey) -> str:
+    if key.at is None:
+        return str(key.id)
+    return f"{key.id}@{key.at.astimezone(UTC).strftime(_TIME)}"
+
+
+def parse_key(token: str | None) -> PageKey | None:
+    """The key `key_token` wrote (None for no token); HTTP 400 for anything else."""
+    if not token:
+        return None
+    number, at, moment = token.partition("@")
+    if not number.isascii() or not number.isdigit() or (at and not moment):
+        raise HTTPException(400, f"not a page key: {token!r}")
+    try:
+        when = datetime.strptime(moment, _TIME).replace(tzinfo=UTC) if at else None
+    except ValueError:
+        raise HTTPException(400, f"not a page key: {token!r}") from None
+    return PageKey(when, int(number))
