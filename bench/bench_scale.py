@@ -45,9 +45,10 @@ from scrubwatch.model import ArticleState, ChangeKind, Document
 from scrubwatch.serialize import change_to_json, diff_to_dict
 from scrubwatch.store import SqlStore, open_store
 from scrubwatch.store import schema as t
+from scrubwatch.store.records import ChangeFilter, PageKey
 from scrubwatch.web import create_app
 from scrubwatch.web.deps import PAGE_SIZE
-from scrubwatch.web.searchview import key_token
+from scrubwatch.web.paging import key_token
 
 START = datetime(2025, 12, 1, tzinfo=UTC)
 YEAR = timedelta(days=365)
@@ -370,8 +371,22 @@ def measure(store: SqlStore, settings: Settings, repeat: int, only: str = "") ->
         tzinfo=UTC
     )
     day_text = str(day)[:10]
-    deep_number, deep_key = _removed_page_key(store, REMOVED, pages=50)
+    deep_number, deep_key = _deep_key(
+        lambda key: store.removed_text(REMOVED, limit=PAGE_SIZE + 1, after=key),
+        lambda hit: hit.key,
+        pages=50,
+    )
+    termed = ChangeFilter(term="Zangezur")
+    term_number, term_key = _deep_key(
+        lambda key: store.change_page(termed, limit=PAGE_SIZE + 1, after=key),
+        PageKey.of_change,
+        pages=50,
+    )
     removed_q = REMOVED.replace(" ", "+")
+    # A client syncing every change through the API, half-way down the list.
+    half = max(1, _changes_count(store) // 2)
+    [halfway] = store.change_page(ChangeFilter(), offset=half - 1, limit=1)
+    half_key = key_token(PageKey.of_change(halfway))
     cases: dict[str, Callable[[], Any]] = {
         "web: changes list": page("/"),
         "web: changes, one outlet": page("/?outlet=outlet7.example"),
@@ -380,6 +395,10 @@ def measure(store: SqlStore, settings: Settings, repeat: int, only: str = "") ->
         "web: changes, page 50": page("/?page=50"),
         "web: changes, term": page("/?term=Zangezur"),
         "web: changes, rare term": page("/?term=Aliyev"),  # in no change: all are read
+        f"web: changes, term, page {term_number} by key": page(f"/?term=Zangezur&after={term_key}"),
+        f"web: changes, term, page {term_number} by number": page(
+            f"/?term=Zangezur&page={term_number}"
+        ),
         "web: article page": page(f"/articles/{changed}"),
         "web: search": page(f"/search?q={SEARCHED.replace(' ', '+')}"),
         "web: removed-text search": page(f"/search?q={removed_q}&mode=removed"),
@@ -395,6 +414,8 @@ def measure(store: SqlStore, settings: Settings, repeat: int, only: str = "") ->
         "web: outlets": page("/outlets"),
         "api: /api/changes": page("/api/changes"),
         "api: /api/changes?since": page(f"/api/changes?since={day_text}T00:00:00Z"),
+        f"api: /api/changes, {half:,} down by key": page(f"/api/changes?after={half_key}"),
+        f"api: /api/changes, {half:,} down by offset": page(f"/api/changes?offset={half}"),
         "cli: changes --json --limit 100 (query + JSON)": lambda: [
             change_to_json(c) for c in store.changes(limit=100)
         ],
@@ -409,15 +430,25 @@ def measure(store: SqlStore, settings: Settings, repeat: int, only: str = "") ->
         print(f"| {name} | {p50:.1f} | {p95:.1f} |")
 
 
-def _removed_page_key(store: SqlStore, phrase: str, pages: int) -> tuple[int, str]:
-    """The number of the deepest removed-text page up to `pages` (web pages of PAGE_SIZE),
-    and the `after=` key that the "Next" link of the page before it carries."""
+def _changes_count(store: SqlStore) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM changes")).scalar() or 0)
+
+
+def _deep_key(
+    page_after: Callable[[PageKey | None], list[Any]],
+    key_of: Callable[[Any], PageKey],
+    pages: int,
+) -> tuple[int, str]:
+    """The number of the deepest web page up to `pages` of a list paged by key, and the
+    `after=` key that the link to it carries (what the page before it shows last).
+    `page_after(key)` gives PAGE_SIZE + 1 rows after `key`, as the web UI asks."""
     number, after = 1, None
     while number < pages:
-        hits = store.removed_text(phrase, limit=PAGE_SIZE + 1, after=after)
-        if len(hits) <= PAGE_SIZE:
+        rows = page_after(after)
+        if len(rows) <= PAGE_SIZE:
             break
-        number, after = number + 1, hits[PAGE_SIZE - 1].key
+        number, after = number + 1, key_of(rows[PAGE_SIZE - 1])
     return number, "" if after is None else key_token(after)
 
 
