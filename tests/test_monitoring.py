@@ -23,6 +23,7 @@ from scrubwatch.model import ArticleState, CaptureOutcome, ChangeKind
 from scrubwatch.politeness import HostGate
 from scrubwatch.runner import Runner
 from scrubwatch.store import SqlStore, open_store
+from scrubwatch.store import schema as t
 
 T = TypeVar("T")
 START = datetime(2025, 4, 21, 9, 0, tzinfo=UTC)
@@ -71,6 +72,24 @@ def test_conditional_get_turns_unchanged_pages_into_304s(world: World) -> None:
     ]
     article_requests = [headers for _, path, headers in log if path == "/static-etag"]
     assert article_requests[-1].get("If-None-Match") == '"static-v1"'
+
+
+def test_validators_not_yet_on_the_article_row_are_read_from_its_captures(world: World) -> None:
+    """A store from before migration 0018 knows an article's validators only from its
+    captures: the conditional GET still carries them."""
+    log: list[tuple[float, str, dict[str, str]]] = []
+    with hostile_server(log=log) as base:
+        url = base + "/static-etag"
+        world.watch(url)
+        world.check_all()
+        article = world.store.article(url)
+        assert article is not None and article.validators == {"etag": '"static-v1"'}
+        with world.store.engine.begin() as conn:
+            conn.execute(t.articles.update().values(validators=None))
+        world.check_all()
+    article_requests = [headers for _, path, headers in log if path == "/static-etag"]
+    assert article_requests[-1].get("If-None-Match") == '"static-v1"'
+    assert [c.status for c in world.store.captures(article.id or 0)] == [200, 304]
 
 
 def test_robots_txt_disallow_is_a_clear_failure(tmp_path: Path) -> None:

@@ -56,16 +56,25 @@ def _edit(hours: int) -> Change:
     )
 
 
+def _validators(store: SqlStore, article_id: int) -> tuple[dict[str, str], object]:
+    """The validators as read from the captures, and as the article row keeps them."""
+    article = store.article_by_id(article_id)
+    assert article is not None
+    return store.validators(article_id), article.validators
+
+
 def test_the_reads_of_a_check_see_what_earlier_checks_wrote(store: SqlStore) -> None:
     store.upsert_outlet(Outlet(host="news.example", homepage="https://news.example/"), T0)
     [article] = store.add_articles("news.example", [URL], "feed", T0)
     assert article.id is not None
-    assert store.validators(article.id) == (None, None)
+    assert _validators(store, article.id) == ({}, None)  # the row knows none yet
     assert store.failing_since(article.id) is None
 
     _record(store, 0, CaptureOutcome.FAILED, status=None)
     validators = (("ETag", '"v1"'), ("last-modified", "Mon, 21 Apr 2025 09:00:00 GMT"))
     _record(store, 1, CaptureOutcome.NEW_VERSION, document=V1, headers=validators)
+    first = {"etag": '"v1"', "last_modified": "Mon, 21 Apr 2025 09:00:00 GMT"}
+    assert _validators(store, article.id) == (first, first)
     assert store.failing_since(article.id) is None  # the failure before a success is over
     _record(store, 2, CaptureOutcome.NEW_VERSION, document=V2, change=_edit(2))
     _record(store, 3, CaptureOutcome.FAILED, status=503, headers=(("ETag", '"error"'),))
@@ -73,9 +82,9 @@ def test_the_reads_of_a_check_see_what_earlier_checks_wrote(store: SqlStore) -> 
 
     assert store.failing_since(article.id) == T0 + timedelta(hours=3)
     # The latest 200 answer gave no validators: none are sent, the earlier ones are stale.
-    assert store.validators(article.id) == (None, None)
+    assert _validators(store, article.id) == ({}, {})
     _record(store, 5, CaptureOutcome.UNCHANGED, headers=(("Etag", '"v2"'),))
-    assert store.validators(article.id) == ('"v2"', None)
+    assert _validators(store, article.id) == ({"etag": '"v2"'}, {"etag": '"v2"'})
 
     found = store.version_by_fingerprint(article.id, V1.fingerprint())
     assert found is not None and found.number == 1 and found.document == V1

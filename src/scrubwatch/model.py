@@ -172,6 +172,9 @@ class Article:
     consecutive_failures: int = 0
     check_count: int = 0
     fast_hint: dict[str, object] | None = None  # for the fast re-check path (extract.fastpath)
+    # For a conditional GET: "etag" and "last_modified" of the latest 200 answer, those it
+    # had; None when not known without reading the captures.
+    validators: dict[str, str] | None = None
     web_added: bool = False  # its outlet was added through the web UI: fetched guarded
     proxy: str | None = None  # its outlet's proxy set with `watch --proxy`, if any
 

@@ -77,9 +77,13 @@ async def _check(article: Article, services: Services, blank: Capture) -> CheckR
     """The check itself: fetch, archive, analyse (maybe in a worker process), record."""
     assert article.id is not None
     fetched_at = blank.fetched_at
-    etag = last_modified = None
+    validators: dict[str, str] = {}
     if article.state == ArticleState.LIVE and article.latest_version:
-        etag, last_modified = await _in_thread(services, services.store.validators, article.id)
+        if article.validators is not None:
+            validators = article.validators
+        else:  # not on the article row yet (migration 0018): from its captures
+            validators = await _in_thread(services, services.store.validators, article.id)
+    etag, last_modified = validators.get("etag"), validators.get("last_modified")
     try:
         fetcher = services.fetcher.for_outlet(
             article.web_added, host=article.outlet_host, proxy=article.proxy

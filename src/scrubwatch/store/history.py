@@ -10,6 +10,7 @@ number.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -84,12 +85,12 @@ class StoreHistory:
             warc=WarcRef(row.warc_file, row.warc_offset, row.warc_length),
         )
 
-    def validators(self, article_id: int) -> tuple[str | None, str | None]:
-        """ETag and Last-Modified of the article's latest 200 answer, for a conditional GET."""
+    def validators(self, article_id: int) -> dict[str, str]:
+        """ETag and Last-Modified of the article's latest 200 answer, for a conditional GET,
+        read from its captures (`Article.validators` has them, once known)."""
         with self._read() as conn:
             headers = conn.execute(q.LATEST_200_HEADERS, {"article": article_id}).scalar()
-        found = {str(k).lower(): str(v) for k, v in headers or ()}
-        return found.get("etag"), found.get("last-modified")
+        return validators_of(headers or ())
 
     def failing_since(self, article_id: int) -> datetime | None:
         """When the current run of failed captures began (None when the last one succeeded)."""
@@ -183,6 +184,15 @@ def _checked_values(record: CheckRecord, latest: int | None) -> dict[str, object
     }
     if record.replace_fast_hint:
         values["fast_hint"] = record.fast_hint
+    if cap.status == 200:
+        values["validators"] = validators_of(cap.headers)
     if record.change is not None:
         values["last_change_at"] = cap.fetched_at
     return values
+
+
+def validators_of(headers: Iterable[Sequence[str]]) -> dict[str, str]:
+    """ "etag" and "last_modified" of a response's headers, those it has."""
+    found = {str(name).lower(): str(value) for name, value in headers}
+    named = {"etag": found.get("etag"), "last_modified": found.get("last-modified")}
+    return {key: value for key, value in named.items() if value is not None}

@@ -69,6 +69,7 @@ def article_from_row(row: Row[Any]) -> Article:
         consecutive_failures=row.consecutive_failures,
         check_count=row.check_count,
         fast_hint=row.fast_hint,
+        validators=row.validators,
         web_added=bool(row.outlet_web_added),
         proxy=row.outlet_proxy,
     )

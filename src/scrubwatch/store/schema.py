@@ -96,6 +96,8 @@ articles = Table(
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("check_count", Integer, nullable=False, default=0),
     Column("fast_hint", JSON),  # where the article text sits in the page (extract.fastpath)
+    # ETag / Last-Modified of the latest 200 answer; NULL: not known here (migration 0018)
+    Column("validators", JSON),
     Index("ix_articles_next_check_at", "next_check_at"),
     # An outlet's article count and last check, without reading every article row.
     Index("ix_articles_outlet_id_last_checked_at", "outlet_id", "last_checked_at"),
