@@ -111,6 +111,22 @@ def test_an_outlet_behind_a_proxy_is_watched_through_it(
     assert proxy.refused_logins == 0
 
 
+def test_a_proxy_named_by_the_environment_is_still_used(
+    hidden_outlet: FakeOutlet, http_proxy: TestProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY and its kin route every fetch, as httpx does for a client of its own
+    making (the fetcher's quicker connection pool must not lose that)."""
+    url = hidden_outlet.publish("zangezur", TITLE, PARAGRAPHS)
+    monkeypatch.setenv("HTTP_PROXY", http_proxy.url(password=PASSWORD))
+
+    async def fetch() -> int:
+        async with Fetcher(Settings(obey_robots=False, total_timeout=5)) as fetcher:
+            return (await fetcher.fetch(url)).status
+
+    assert asyncio.run(fetch()) == 200
+    assert f"{NAME}:{_port(hidden_outlet)}" in http_proxy.requests
+
+
 def test_the_outlet_refuses_a_direct_request(hidden_outlet: FakeOutlet) -> None:
     """The proof that a passing proxy test went through the proxy: direct, nothing comes."""
     direct = f"http://{OUTLET_HOST}:{_port(hidden_outlet)}/"

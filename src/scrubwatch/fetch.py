@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -130,7 +131,7 @@ class Fetcher:
             write=settings.read_timeout,
             pool=settings.total_timeout,
         )
-        if transport is None and proxy is None:
+        if transport is None and proxy is None and not _environment_names_a_proxy():
             transport = pooled_transport(self._limits, QuickBackend())
         return httpx.AsyncClient(
             timeout=timeout,
@@ -433,6 +434,12 @@ class _Answer(NamedTuple):
 
 def _pairs(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
     return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
+
+
+def _environment_names_a_proxy() -> bool:
+    """Whether HTTP(S)_PROXY, ALL_PROXY or the like is set: httpx then routes through it,
+    which it does only for a client that builds its own transport."""
+    return any(name.lower().endswith("_proxy") and value for name, value in os.environ.items())
 
 
 def _origin(url: str) -> str:
