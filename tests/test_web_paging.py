@@ -110,7 +110,10 @@ def test_the_api_pages_by_key(client: Client) -> None:
     assert first["last_change_at"] == "2025-04-21T19:00:00+00:00"  # T0 + 10 h: its last change
 
 
-@pytest.mark.parametrize("key", ["x", "12@", "12@yesterday", "-3", "١٢"])
+@pytest.mark.parametrize(
+    "key",
+    ["x", "12@", "12@yesterday", "-3", "١٢", "9" * 30, "9" * 30 + "@2025-04-21T09:00:00.000000Z"],
+)
 def test_a_forged_key_is_a_bad_request(client: Client, key: str) -> None:
     for path in ("/api/search", "/search", "/api/changes", "/"):
         response = client.get(path, params={"mode": "removed", "q": PHRASE, "after": key})

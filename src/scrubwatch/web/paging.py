@@ -29,7 +29,8 @@ def parse_key(token: str | None) -> PageKey | None:
     if not token:
         return None
     number, at, moment = token.partition("@")
-    if not number.isascii() or not number.isdigit() or (at and not moment):
+    # An id is a positive 64-bit integer: a longer one is no key (SQLite could not bind it).
+    if not number.isascii() or not number.isdigit() or len(number) > 18 or (at and not moment):
         raise HTTPException(400, f"not a page key: {token!r}")
     try:
         when = datetime.strptime(moment, _TIME).replace(tzinfo=UTC) if at else None
