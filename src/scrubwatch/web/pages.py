@@ -90,7 +90,7 @@ def changes_page(
         older = request.url.remove_query_params("page").include_query_params(after=token)
     newer, newer_label = None, "Newer"
     if key is not None:  # no way back by key: back to the newest
-        newer, newer_label = request.url.remove_query_params("after"), "Newest"
+        newer, newer_label = request.url.remove_query_params(["after", "page"]), "Newest"
     elif page > 1:
         newer = request.url.include_query_params(page=page - 1)
     context = {
@@ -267,7 +267,8 @@ def search_page(
             next_url = request.url.include_query_params(page=page + 1)
     previous_url, previous_label = None, "Previous"
     if mode == "removed" and after:  # no way back by key: back to the first page
-        previous_url, previous_label = request.url.remove_query_params("after"), "First page"
+        first = request.url.remove_query_params(["after", "page"])
+        previous_url, previous_label = first, "First page"
     elif mode != "removed" and page > 1:
         previous_url = request.url.include_query_params(page=page - 1)
     context = {
