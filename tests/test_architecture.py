@@ -38,6 +38,8 @@ IO_MODULES = {"httpx", "sqlalchemy", "alembic", "warcio", "socket", "requests", 
 FACES = {"typer", "rich", "fastapi", "jinja2", "scrubwatch.cli", "scrubwatch.web"}
 PROJECT_IO = {
     "scrubwatch.fetch",
+    "scrubwatch.exchange",
+    "scrubwatch.connections",
     "scrubwatch.store",
     "scrubwatch.pipeline",
     "scrubwatch.runner",
@@ -47,7 +49,17 @@ PROJECT_IO = {
 }
 # Layer 3 talks to the world; layer 4 decides what runs when (DESIGN.md, README "How it is
 # built"). Orchestration uses adapters, never the other way round.
-ADAPTERS = ["fetch", "politeness", "robots", "discover", "store", "alerts", "archives"]
+ADAPTERS = [
+    "fetch",
+    "exchange",
+    "connections",
+    "politeness",
+    "robots",
+    "discover",
+    "store",
+    "alerts",
+    "archives",
+]
 ORCHESTRATION = {
     "scrubwatch.pipeline",
     "scrubwatch.runner",

@@ -168,6 +168,13 @@ def load_settings(
     return _coerce(values)
 
 
+def environment_names_a_proxy(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether HTTP(S)_PROXY, ALL_PROXY or the like is set: httpx routes a client through
+    it, but only a client that builds its own transport (see `fetch.Fetcher`)."""
+    env = os.environ if environ is None else environ
+    return any(name.lower().endswith("_proxy") and value for name, value in env.items())
+
+
 def _default_config_file(env: Mapping[str, str]) -> Path | None:
     if env.get(ENV_PREFIX + "CONFIG"):
         return Path(env[ENV_PREFIX + "CONFIG"])

@@ -24,28 +24,25 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import idna
 
-from scrubwatch.config import Settings
+from scrubwatch.config import Settings, environment_names_a_proxy
 from scrubwatch.connections import QuickBackend, pooled_transport
-from scrubwatch.decoding import BoundedDecoder
 from scrubwatch.errors import (
     AddressRefused,
     ConnectionFailed,
     FetchTimeout,
     InvalidURL,
     RobotsDisallowed,
-    TooLarge,
     TooManyRedirects,
 )
+from scrubwatch.exchange import REDIRECT_STATUSES, Answer, exchange
 from scrubwatch.hosts import valid_hostname
 from scrubwatch.netguard import Resolver, guarded_transport, system_resolve, web_policy
 from scrubwatch.network import OutletNetwork, redact_proxy
@@ -53,7 +50,6 @@ from scrubwatch.politeness import HostGate, SharedPacing, retry_after_seconds
 from scrubwatch.proxying import UNREACHED, ProxyRing, fetch_error
 from scrubwatch.robots import RobotsCache
 
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 STRAIN_STATUSES = frozenset({429, 500, 502, 503, 504})
 log = logging.getLogger(__name__)
 ROBOTS_AGENT = "scrubwatch"  # the product token robots.txt rules are matched against
@@ -131,7 +127,7 @@ class Fetcher:
             write=settings.read_timeout,
             pool=settings.total_timeout,
         )
-        if transport is None and proxy is None and not _environment_names_a_proxy():
+        if transport is None and proxy is None and not environment_names_a_proxy():
             transport = pooled_transport(self._limits, QuickBackend())
         return httpx.AsyncClient(
             timeout=timeout,
@@ -319,7 +315,7 @@ class Fetcher:
         *,
         cap: int | None = None,
         limit: int | None = None,
-    ) -> _Answer:
+    ) -> Answer:
         """One request under the host gate and the global limit; feeds the gate back.
 
         `cap`: cut the body there (robots.txt); `limit`: fail past it instead of at
@@ -348,18 +344,20 @@ class Fetcher:
 
     async def _get_once(
         self, url: str, extra_headers: dict[str, str], cap: int | None, limit: int | None
-    ) -> _Answer:
+    ) -> Answer:
         """One exchange; through the outlet's proxies in turn when one cannot be reached."""
         if self._refused:
             raise AddressRefused(self._refused)
         headers = {**self._net.headers_for(url), **extra_headers} if self._net else extra_headers
+        # `cap` is a reader's own limit (robots.txt): cut there, never fail
+        most = cap or limit or self._settings.max_body_bytes
         ring = self._ring
         tries = len(ring.clients) if ring else 1
         for attempt in range(tries):
             client = ring.clients[ring.current] if ring else self._client
             proxy = ring.names[ring.current] if ring else None
             try:
-                return await self._exchange(client, url, headers, cap, proxy, limit)
+                return await exchange(client, url, headers, most, cut=cap is not None, proxy=proxy)
             except UNREACHED as exc:
                 if ring is None or attempt + 1 == tries:
                     raise fetch_error(exc, self._net, proxy) from None
@@ -375,71 +373,6 @@ class Fetcher:
                     f"redirect to a host name that cannot be looked up: {exc}"
                 ) from None
         raise AssertionError("unreachable")  # every try returns or raises
-
-    async def _exchange(
-        self,
-        client: httpx.AsyncClient,
-        url: str,
-        headers: dict[str, str],
-        cap: int | None,
-        proxy: str | None,
-        limit: int | None = None,
-    ) -> _Answer:
-        async with client.stream("GET", url, headers=headers) as resp:
-            received = _pairs(resp.headers.raw)
-            sent = _pairs(resp.request.headers.raw)
-            if resp.status_code in REDIRECT_STATUSES or resp.status_code == 304:
-                body = b""
-            else:
-                # `cap` is a reader's own limit (robots.txt): cut there, never fail
-                most = cap or limit or self._settings.max_body_bytes
-                body = await self._read_capped(resp, most, cut=cap is not None)
-            return _Answer(
-                resp.status_code, resp.reason_phrase, resp.http_version, received, body, sent, proxy
-            )
-
-    async def _read_capped(self, resp: httpx.Response, cap: int, *, cut: bool = False) -> bytes:
-        """The body, decoded here rather than by httpx so that the cap bounds memory.
-
-        Past the cap the fetch fails (TooLarge), or with `cut` the body is cut there: a
-        robots.txt is read up to its first 500 KiB and the rest ignored, as RFC 9309 allows.
-        """
-        encoding = resp.headers.get("content-encoding")
-        declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap and not encoding and not cut:
-            raise TooLarge(f"body of {declared} bytes is over the {cap}-byte cap")
-        decoder = BoundedDecoder(encoding, cap)
-        chunks: list[bytes] = []
-        try:
-            async for chunk in resp.aiter_raw():
-                chunks.append(decoder.feed(chunk))
-        except TooLarge:
-            if not cut:
-                raise
-            # The chunk that passed the cap is dropped: the body ends on a chunk boundary.
-        return b"".join(chunks)
-
-
-class _Answer(NamedTuple):
-    """One HTTP exchange as `_get_once` saw it."""
-
-    status: int
-    reason: str
-    http_version: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    sent: tuple[tuple[str, str], ...]  # the request's headers, as sent
-    proxy: str | None = None  # redacted
-
-
-def _pairs(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
-    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
-
-
-def _environment_names_a_proxy() -> bool:
-    """Whether HTTP(S)_PROXY, ALL_PROXY or the like is set: httpx then routes through it,
-    which it does only for a client that builds its own transport."""
-    return any(name.lower().endswith("_proxy") and value for name, value in os.environ.items())
 
 
 def _origin(url: str) -> str:

@@ -54,7 +54,8 @@ from scrubwatch.archives.warcfile import usable as usable_answer
 from scrubwatch.discover import canonical_url
 from scrubwatch.discover.links import looks_like_article
 from scrubwatch.errors import ArchiveError, ConnectionFailed, FetchError, FetchTimeout
-from scrubwatch.fetch import REDIRECT_STATUSES, Fetcher, Response
+from scrubwatch.exchange import REDIRECT_STATUSES
+from scrubwatch.fetch import Fetcher, Response
 from scrubwatch.model import ArticleState
 from scrubwatch.pipeline.importing import FileReport, ImportReport, ImportRun
 from scrubwatch.pipeline.services import Services

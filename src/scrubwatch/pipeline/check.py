@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 
 from scrubwatch.browser import Rendered
 from scrubwatch.errors import FetchError, StoreUnavailable
+from scrubwatch.exchange import REDIRECT_STATUSES
 from scrubwatch.extract.fastpath import FastHint, unchanged
-from scrubwatch.fetch import REDIRECT_STATUSES, Response
+from scrubwatch.fetch import Response
 from scrubwatch.model import (
     Article,
     ArticleState,
