@@ -6,6 +6,7 @@ it, and the fetcher then opens a new connection instead of failing on the dead o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -49,10 +50,14 @@ class KeepAliveServer:
             await writer.wait_closed()
 
     async def hang_up(self) -> None:
+        """Close every connection, and return once the sockets are closed (loopback then
+        has the FIN at the other end already)."""
         for writer in self._writers:
             writer.close()
+        for writer in self._writers:
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
         self._writers.clear()
-        await asyncio.sleep(0.05)  # the FINs arrive
 
     async def stop(self) -> None:
         await self.hang_up()
