@@ -75,6 +75,10 @@ class QuickBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+# Where select.poll is missing (Windows), the question goes to anyio's stream as before.
+_HAS_POLL = hasattr(select, "poll")
+
+
 class _QuickStream(httpcore.AsyncNetworkStream):
     """A stream answering "is the socket readable?" with one `poll()`."""
 
@@ -100,7 +104,7 @@ class _QuickStream(httpcore.AsyncNetworkStream):
         return _QuickStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable" and hasattr(select, "poll"):
+        if info == "is_readable" and _HAS_POLL:
             return socket_readable(self._socket)
         return self._inner.get_extra_info(info)
 

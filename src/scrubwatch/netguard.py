@@ -109,18 +109,14 @@ async def checked_addresses(
     return [str(a) for a in answers]
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that connects only to addresses the policy allows."""
+class GuardedBackend(QuickBackend):
+    """An httpcore network backend that connects only to addresses the policy allows (its
+    streams are `QuickBackend`'s)."""
 
-    def __init__(
-        self,
-        policy: AddressPolicy,
-        resolve: Resolver = system_resolve,
-        inner: httpcore.AsyncNetworkBackend | None = None,
-    ) -> None:
+    def __init__(self, policy: AddressPolicy, resolve: Resolver = system_resolve) -> None:
+        super().__init__()
         self._policy = policy
         self._resolve = resolve
-        self._inner = inner or httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -140,7 +136,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         failure: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
+                return await super().connect_tcp(
                     address,
                     port,
                     timeout=timeout,
@@ -160,13 +156,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         raise AddressRefused("refused: Unix sockets are not reachable by web-added targets")
 
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
 
 def guarded_transport(
     policy: AddressPolicy, *, limits: httpx.Limits, resolve: Resolver = system_resolve
 ) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose every connection goes through `GuardedBackend`. No proxy is
     used: a proxy would resolve the name itself, out of the guard's sight."""
-    return pooled_transport(limits, GuardedBackend(policy, resolve, inner=QuickBackend()))
+    return pooled_transport(limits, GuardedBackend(policy, resolve))
