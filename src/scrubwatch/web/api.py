@@ -23,7 +23,7 @@ from scrubwatch.pipeline.reachability import outlet_reports, report_to_json
 from scrubwatch.serialize import change_to_json, diff_to_dict, iso, version_to_json
 from scrubwatch.store.records import ArticleSummary, ChangeFilter, PageKey
 from scrubwatch.web.deps import MAX_PAGE_SIZE, PAGE_SIZE, web_of
-from scrubwatch.web.paging import MAX_KEY_LENGTH, key_token, parse_key
+from scrubwatch.web.paging import MAX_KEY_LENGTH, parse_key, url_after
 from scrubwatch.web.searchview import removed_to_json, search_to_json
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -65,7 +65,7 @@ def keyed(request: Request, items: list[Any], limit: int, last: PageKey | None) 
     after `last`, this page's last row."""
     response = JSONResponse(items)
     if len(items) == limit and last is not None:
-        url = request.url.remove_query_params("offset").include_query_params(after=key_token(last))
+        url = url_after(request.url, last, instead_of="offset")
         response.headers["Link"] = f'<{url}>; rel="next"'
     return response
 
@@ -155,11 +155,9 @@ def api_search(
     mode: SearchMode = SearchMode.all,
     limit: Limit = PAGE_SIZE,
     offset: Offset = 0,
-    after: Annotated[
-        str | None,
-        Query(max_length=MAX_KEY_LENGTH, description="mode=removed: start after this page key."),
-    ] = None,
+    after: After = None,
 ) -> JSONResponse:
+    """`after` is for mode=removed, which pages by key."""
     store = web_of(request).store
     if mode == SearchMode.removed:
         removed = store.removed_text(q, limit=limit, offset=offset, after=parse_key(after))

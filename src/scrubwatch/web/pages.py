@@ -25,7 +25,7 @@ from scrubwatch.store.records import ChangeFilter, PageKey
 from scrubwatch.web.deps import PAGE_SIZE, Web, web_of
 from scrubwatch.web.diffview import side_by_side
 from scrubwatch.web.feeds import change_title
-from scrubwatch.web.paging import MAX_KEY_LENGTH, key_token, parse_key
+from scrubwatch.web.paging import MAX_KEY_LENGTH, first_page, parse_key, url_after
 from scrubwatch.web.searchview import snippet_pieces
 from scrubwatch.web.security import check_target, csrf_ok
 
@@ -86,11 +86,10 @@ def changes_page(
     found = web.store.change_page(filters, limit=PAGE_SIZE + 1, offset=offset, after=key)
     older = None
     if len(found) > PAGE_SIZE:
-        token = key_token(PageKey.of_change(found[PAGE_SIZE - 1]))
-        older = request.url.remove_query_params("page").include_query_params(after=token)
+        older = url_after(request.url, PageKey.of_change(found[PAGE_SIZE - 1]), instead_of="page")
     newer, newer_label = None, "Newer"
-    if key is not None:  # no way back by key: back to the newest
-        newer, newer_label = request.url.remove_query_params(["after", "page"]), "Newest"
+    if key is not None:
+        newer, newer_label = first_page(request.url), "Newest"
     elif page > 1:
         newer = request.url.include_query_params(page=page - 1)
     context = {
@@ -259,16 +258,14 @@ def search_page(
     if q.strip() and mode == "removed":
         removed = web.store.removed_text(q, limit=PAGE_SIZE + 1, after=parse_key(after))
         if len(removed) > PAGE_SIZE:
-            token = key_token(removed[PAGE_SIZE - 1].key)
-            next_url = request.url.remove_query_params("page").include_query_params(after=token)
+            next_url = url_after(request.url, removed[PAGE_SIZE - 1].key, instead_of="page")
     elif q.strip():
         hits = web.store.search_versions(q, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
         if len(hits) > PAGE_SIZE:
             next_url = request.url.include_query_params(page=page + 1)
     previous_url, previous_label = None, "Previous"
-    if mode == "removed" and after:  # no way back by key: back to the first page
-        first = request.url.remove_query_params(["after", "page"])
-        previous_url, previous_label = first, "First page"
+    if mode == "removed" and after:
+        previous_url, previous_label = first_page(request.url), "First page"
     elif mode != "removed" and page > 1:
         previous_url = request.url.include_query_params(page=page - 1)
     context = {

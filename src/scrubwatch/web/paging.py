@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import HTTPException
+from starlette.datastructures import URL
 
 from scrubwatch.store.records import PageKey
 
@@ -37,3 +38,14 @@ def parse_key(token: str | None) -> PageKey | None:
     except ValueError:
         raise HTTPException(400, f"not a page key: {token!r}") from None
     return PageKey(when, int(number))
+
+
+def url_after(url: URL, key: PageKey, *, instead_of: str) -> URL:
+    """`url` asking for the page after `key`, without the page parameter (`page`, `offset`)
+    that a key replaces."""
+    return url.remove_query_params(instead_of).include_query_params(after=key_token(key))
+
+
+def first_page(url: URL) -> URL:
+    """`url` back at the top of its list: a key has no way back but to the start."""
+    return url.remove_query_params(["after", "page"])
