@@ -88,6 +88,7 @@ class Cli:
 def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the user's real config and environment out of tests."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for key in list(os.environ):
         if key.startswith("SCRUBWATCH_"):
             monkeypatch.delenv(key)

@@ -76,6 +76,28 @@ def test_a_worker_gives_the_verdicts_the_processing_thread_gives(outlet: FakeOut
     assert text.error is not None and text.document is None
 
 
+def test_a_worker_keeps_the_language_model_in_the_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    german = "Das Ministerium erklärte, der Korridor werde in drei Jahren gebaut. " * 3
+    body = f"<html><body><article><h1>Bericht</h1><p>{german}</p></article></body></html>"
+    url = "http://127.0.0.1:9/bericht"
+    page = Page(200, url, url, body.encode(), "text/html; charset=utf-8")
+
+    async def in_worker() -> Analysis:
+        pool = AnalysisPool(1)
+        try:
+            await pool.wait_ready()
+            return await pool.analyse(page)
+        finally:
+            await pool.close()
+
+    analysis = asyncio.run(in_worker())
+    assert analysis.document is not None and analysis.document.language == "de"
+    assert len(list((tmp_path / "cache").glob("scrubwatch/py3langid-*.npy"))) == 1
+
+
 def _runner_world(tmp_path: Path) -> tuple[Settings, SqlStore]:
     settings = Settings(data_dir=tmp_path / "data")
     return settings, open_store(settings)

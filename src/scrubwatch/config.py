@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 from scrubwatch.errors import ConfigError
 from scrubwatch.network import (
@@ -173,6 +173,12 @@ def environment_names_a_proxy(environ: Mapping[str, str] | None = None) -> bool:
     it, but only a client that builds its own transport (see `fetch.Fetcher`)."""
     env = os.environ if environ is None else environ
     return any(name.lower().endswith("_proxy") and value for name, value in env.items())
+
+
+def cache_dir() -> Path:
+    """The user's cache directory for scrubwatch (XDG_CACHE_HOME on Linux): things that are
+    only kept to be quicker, such as the uncompressed language model."""
+    return Path(user_cache_dir("scrubwatch", appauthor=False))
 
 
 def _default_config_file(env: Mapping[str, str]) -> Path | None:

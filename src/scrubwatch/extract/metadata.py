@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
-import py3langid
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 from rapidfuzz import fuzz
 from trafilatura import metadata as traf_metadata
 
+from scrubwatch.extract import language
 from scrubwatch.extract.byline import find_byline
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·•»/]{1,2}\s+")
@@ -159,8 +159,7 @@ def detected_language(text: str) -> str | None:
     if len(text) < _MIN_LANGID_CHARS:
         return None
     # A sample decides as well as the whole article and keeps long pages cheap.
-    code, _score = py3langid.classify(text[:_LANGID_SAMPLE_CHARS])
-    return _language_code(str(code))
+    return _language_code(language.classify(text[:_LANGID_SAMPLE_CHARS]))
 
 
 def canonical_url(tree: HtmlElement, url: str | None, metas: Metas) -> str | None:

@@ -1,0 +1,127 @@
+"""py3langid's model kept uncompressed in the user's cache, so a process loads it in ~50 ms.
+
+py3langid ships one LZMA file and decompresses it (68 MB) in every process that classifies a
+text: ~0.5 s of CPU per command and per analysis worker. The first process to need the model
+writes its arrays, as they are, to one file in the cache directory (named after py3langid's
+version and the packaged file's size, so an upgrade gets a fresh copy and the old one goes);
+later processes read that. A cache that cannot be written, or a damaged copy, costs only the
+slow load: the classifier is the same either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import lzma
+import os
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from scrubwatch.extract.language import Classifier
+
+log = logging.getLogger(__name__)
+
+# The arrays of py3langid's model (its `modelio` layout), in the order the cache holds them.
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+_PREFIX = "py3langid-"
+
+
+def cached_loader(cache_dir: Path) -> Callable[[], Classifier]:
+    """A loader for `extract.language.use_loader` that keeps the model in `cache_dir`."""
+    return lambda: load_identifier(cache_dir).classify
+
+
+def load_identifier(cache_dir: Path) -> Any:
+    """py3langid's `LanguageIdentifier`, from the cached copy when there is a sound one."""
+    path = cache_path(cache_dir)
+    try:
+        arrays = _read(path)
+    except (OSError, ValueError, EOFError) as exc:
+        log.debug("no usable cached language model at %s (%s): loading py3langid's", path, exc)
+        arrays = _packaged_arrays()
+        _write(path, arrays)
+    return _identifier(arrays)
+
+
+def cache_path(cache_dir: Path) -> Path:
+    """Where the uncompressed model of the installed py3langid lives in `cache_dir`."""
+    import py3langid
+
+    size = _packaged_model().stat().st_size
+    return cache_dir / f"{_PREFIX}{py3langid.__version__}-{size}.npy"
+
+
+def _packaged_model() -> Path:
+    from py3langid import langid
+
+    return Path(langid.MODEL_DIR) / str(langid.MODEL_FILE)
+
+
+def _packaged_arrays() -> dict[str, np.ndarray]:
+    import numpy as np
+
+    with lzma.open(_packaged_model()) as compressed:
+        unpacked = io.BytesIO(compressed.read())
+    with np.load(unpacked, allow_pickle=False) as stored:
+        return {name: stored[name] for name in _ARRAYS}
+
+
+def _read(path: Path) -> dict[str, np.ndarray]:
+    import numpy as np
+
+    with path.open("rb") as file:
+        arrays = {name: np.load(file, allow_pickle=False) for name in _ARRAYS}
+        if file.read(1):
+            raise ValueError("trailing bytes after the model's arrays")
+    return arrays
+
+
+def _write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write the copy whole or not at all: another process may be reading or writing it."""
+    import numpy as np
+
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as file:
+            for name in _ARRAYS:
+                np.save(file, arrays[name], allow_pickle=False)
+        os.replace(partial, path)
+    except OSError as exc:
+        log.debug("could not keep the language model in %s: %s", path.parent, exc)
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return
+    for older in path.parent.glob(f"{_PREFIX}*.npy"):
+        if older != path:
+            with contextlib.suppress(OSError):
+                older.unlink()
+
+
+def _identifier(arrays: dict[str, np.ndarray]) -> Any:
+    """The identifier py3langid's own `from_model_file` builds from the same arrays."""
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    return LanguageIdentifier(
+        np.asarray(arrays["ptc"]),
+        np.asarray(arrays["pc"]),
+        arrays["classes"].tolist(),
+        _stdlib_array(arrays["nextmove"]),
+        arrays["out_feat"].tolist(),
+        tk_row=_stdlib_array(arrays["nextmove_row"]),
+    )
+
+
+def _stdlib_array(values: np.ndarray) -> array[int]:
+    """py3langid walks its automaton through `array` objects (fast item access)."""
+    typecode = {2: "H", 4: "I", 8: "Q"}[values.dtype.itemsize]
+    converted = array(typecode)
+    converted.frombytes(values.tobytes())
+    return converted
