@@ -33,7 +33,8 @@ from conftest import Cli
 from databases import POSTGRES, postgres_schema
 from scrubwatch.clock import ManualClock
 from scrubwatch.config import Settings
-from scrubwatch.demo.outlet import FakeOutlet, _Reply
+from scrubwatch.demo.outlet import FakeOutlet
+from scrubwatch.demo.serving import Reply
 from scrubwatch.errors import StorageError, StoreUnavailable
 from scrubwatch.fetch import Fetcher, Response
 from scrubwatch.model import Article, ArticleState, Capture, CaptureOutcome, Outlet
@@ -280,7 +281,7 @@ class DroppingOutlet(FakeOutlet):
         self.victim: str | None = None
         self.drop: Callable[[], None] = lambda: None
 
-    def serve(self, raw_path: str) -> _Reply | None:
+    def serve(self, raw_path: str) -> Reply | None:
         if raw_path == self.victim:
             self.victim = None
             self.drop()

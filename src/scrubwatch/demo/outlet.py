@@ -13,15 +13,11 @@ the same chrome, so a failing test replays exactly.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import socket
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -38,11 +34,11 @@ from scrubwatch.demo.pages import (
     section_page,
     sitemap,
 )
+from scrubwatch.demo.serving import OutletServer, Reply
 
 SECTIONS = ("politics", "economy", "region", "culture")
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_HTML = "text/html; charset=utf-8"
 
 
 @dataclass
@@ -56,15 +52,7 @@ class _Story:
     redirect_status: int = 301
     delay: float = 0.0
     failing: int | None = None
-    instead: _Reply | None = None  # served in place of the article (see serve_instead)
-
-
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: bytes
-    content_type: str = _HTML
-    headers: tuple[tuple[str, str], ...] = ()
+    instead: Reply | None = None  # served in place of the article (see serve_instead)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -102,7 +90,7 @@ class FakeOutlet:
         self._catalogue: tuple[list[StoryView], list[str]] | None = None
         self._hits = 0
         self._stopping = threading.Event()
-        self._server: _Server | None = None
+        self._server: OutletServer | None = None
         self._thread: threading.Thread | None = None
         self._base_url: str | None = None
 
@@ -113,7 +101,7 @@ class FakeOutlet:
         if self._server is not None:
             raise RuntimeError("the fake outlet is already running")
         self._stopping.clear()
-        server = _Server(self._address, self)
+        server = OutletServer(self._address, self)
         host, port = server.server_address[:2]
         self._base_url = f"http://{self.host_name or host!s}:{port}"
         self._server = server
@@ -275,7 +263,7 @@ class FakeOutlet:
         with self._lock:
             self._consent = None if html is None else (html.encode(), cookie)
 
-    def consent_reply(self, raw_path: str, cookie: str) -> _Reply | None:
+    def consent_reply(self, raw_path: str, cookie: str) -> Reply | None:
         """The consent wall, when one is up and the request (`cookie`: its Cookie header)
         lacks the cookie that passes it; None: serve as usual."""
         with self._lock:
@@ -283,10 +271,10 @@ class FakeOutlet:
             path = urlsplit(raw_path).path
             if consent and self._article_at(path) and consent[1] not in cookie.split("; "):
                 self.requests.append(raw_path)
-                return _Reply(200, consent[0])
+                return Reply(200, consent[0])
         return None
 
-    def serve(self, raw_path: str) -> _Reply | None:
+    def serve(self, raw_path: str) -> Reply | None:
         """Answer one GET for `raw_path`; None when the outlet stopped while the reply waited."""
         path = urlsplit(raw_path).path
         with self._lock:
@@ -322,46 +310,46 @@ class FakeOutlet:
             self._catalogue = live, [*SECTIONS, *extra]
         return self._catalogue
 
-    def _route(self, path: str, chrome: Chrome) -> _Reply:
+    def _route(self, path: str, chrome: Chrome) -> Reply:
         base = self.base_url
         if path == "/":
-            return _Reply(200, home_page(base, chrome, self._live(), self._sections()))
+            return Reply(200, home_page(base, chrome, self._live(), self._sections()))
         if path == "/rss.xml":
             body = rss_feed(self.name, base, self._live())
-            return _Reply(200, body, "application/rss+xml; charset=utf-8")
+            return Reply(200, body, "application/rss+xml; charset=utf-8")
         if path == "/sitemap.xml":
             body = sitemap(self.name, base, self._live())
-            return _Reply(200, body, "application/xml; charset=utf-8")
+            return Reply(200, body, "application/xml; charset=utf-8")
         if path == "/robots.txt":
-            return _Reply(200, robots_txt(base), "text/plain; charset=utf-8")
+            return Reply(200, robots_txt(base), "text/plain; charset=utf-8")
         story = self._article_at(path)
         if story is not None:
             return self._article_reply(story, chrome)
         section = path.removeprefix("/section/").rstrip("/")
         if path.startswith("/section/") and section in self._sections():
             listed = [v for v in self._live() if v.section == section]
-            return _Reply(200, section_page(base, chrome, section, listed))
-        return _Reply(404, not_found_page(base, chrome))
+            return Reply(200, section_page(base, chrome, section, listed))
+        return Reply(404, not_found_page(base, chrome))
 
     def _sections(self) -> list[str]:
         return self._listing()[1]
 
-    def _article_reply(self, story: _Story, chrome: Chrome) -> _Reply:
+    def _article_reply(self, story: _Story, chrome: Chrome) -> Reply:
         base = self.base_url
         if story.instead is not None:
             return story.instead
         if story.failing is not None:
             retry = (("Retry-After", "120"),) if story.failing == 503 else ()
             body = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
-            return _Reply(story.failing, body, headers=retry)
+            return Reply(story.failing, body, headers=retry)
         if story.mode == "gone":
-            return _Reply(story.gone_status, not_found_page(base, chrome))
+            return Reply(story.gone_status, not_found_page(base, chrome))
         if story.mode == "redirect":
             location = urljoin(base + "/", story.target)
             body = f'<a href="{location}">Moved</a>'.encode()
-            return _Reply(story.redirect_status, body, headers=(("Location", location),))
+            return Reply(story.redirect_status, body, headers=(("Location", location),))
         if story.mode == "soft_404":
-            return _Reply(200, not_found_page(base, chrome))
+            return Reply(200, not_found_page(base, chrome))
         # A stable teaser: the oldest other live article, so publishing news elsewhere on the
         # site does not change what this page shows.
         others = (v for v in reversed(self._live()) if v.slug != story.view.slug)
@@ -369,102 +357,15 @@ class FakeOutlet:
         with_body = story.mode != "empty"
         page = article_page(base, chrome, story.view, teaser, with_body=with_body)
         modified = story.view.updated or story.view.published
-        return _Reply(200, page, headers=(("Last-Modified", _http_date(modified)),))
+        return Reply(200, page, headers=(("Last-Modified", _http_date(modified)),))
 
     def serve_instead(self, slug: str, html: str | bytes | None, status: int = 200) -> None:
         """Answer requests for the article with this page (a bot challenge, a consent wall...)
         and status; None: serve the article again. The article stays listed meanwhile."""
         body = html.encode() if isinstance(html, str) else html
         with self._lock:
-            self._get(slug).instead = None if body is None else _Reply(status, body)
+            self._get(slug).instead = None if body is None else Reply(status, body)
 
 
 def _http_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Hands each GET/HEAD to the outlet over HTTP/1.1 keep-alive connections, as outlets do."""
-
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle's algorithm the second waits for the
-    # client's delayed ACK (40 ms on Linux) on a kept-alive connection.
-    disable_nagle_algorithm = True
-    # An idle kept-alive connection (or a client that never speaks) is dropped after this.
-    timeout = 5
-
-    def do_GET(self) -> None:
-        self._answer(send_body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(send_body=False)
-
-    def _answer(self, *, send_body: bool) -> None:
-        assert isinstance(self.server, _Server)
-        outlet = self.server.outlet
-        reply = outlet.consent_reply(self.path, self.headers.get("Cookie", ""))
-        reply = reply or outlet.serve(self.path)
-        if reply is None:
-            self.close_connection = True
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Cache-Control", "max-age=60")
-        for key, value in reply.headers:
-            self.send_header(key, value)
-        self.end_headers()
-        if send_body:
-            self.wfile.write(reply.body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the tests and the demo print what they need themselves."""
-
-
-class _Server(ThreadingHTTPServer):
-    """A threading server that remembers its connections so stop() can close and join them."""
-
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], outlet: FakeOutlet) -> None:
-        self.outlet = outlet
-        self.workers: list[threading.Thread] = []
-        self.connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def close_connections(self) -> None:
-        """Hang up on every open connection: a stopped outlet must not answer kept-alive ones."""
-        with self._connections_lock:
-            for connection in self.connections:
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-
-    def verify_request(self, request: Any, client_address: Any) -> bool:
-        only = self.outlet.only_from
-        return only is None or client_address[0] == only
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self.connections.discard(request)
-        super().shutdown_request(request)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self.connections.add(request)
-        # Called from the serving thread only, so the list needs no lock.
-        worker = threading.Thread(
-            target=self.process_request_thread,
-            args=(request, client_address),
-            name=f"fake-outlet-request-{self.server_address[1]}",
-            daemon=True,
-        )
-        self.workers = [w for w in self.workers if w.is_alive()]
-        self.workers.append(worker)
-        worker.start()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up mid-reply is normal for a test server; anything else is a bug.
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            return
-        super().handle_error(request, client_address)
