@@ -4,6 +4,7 @@ own, written once, read back by later processes, and never a reason to fail."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,12 @@ def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path: Path) -> None:
     blocked.write_text("a file where the cache directory should be")
     assert load_identifier(blocked).classify(TEXTS[3])[0] == "ru"
     assert list(tmp_path.iterdir()) == [blocked]
+
+
+def test_no_copy_is_kept_on_a_disk_that_it_would_nearly_fill(tmp_path: Path) -> None:
+    whole_disk = shutil.disk_usage(tmp_path).total
+    assert load_identifier(tmp_path, keep_free=whole_disk).classify(TEXTS[1])[0] == "de"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_copy_for_another_py3langid_goes_when_the_new_one_is_written(tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ text: ~0.5 s of CPU per command and per analysis worker. The first process to ne
 writes its arrays, as they are, to one file in the cache directory (named after py3langid's
 version and the packaged file's size, so an upgrade gets a fresh copy and the old one goes);
 later processes read that. A cache that cannot be written, or a damaged copy, costs only the
-slow load: the classifier is the same either way.
+slow load: the classifier is the same either way. The copy is not written where it would
+leave less than `KEEP_FREE_BYTES` on the disk: the cache often shares a disk with the
+archive, and a capture that cannot be written is worth more than half a second.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import logging
 import lzma
 import os
+import shutil
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +33,7 @@ log = logging.getLogger(__name__)
 # The arrays of py3langid's model (its `modelio` layout), in the order the cache holds them.
 _ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 _PREFIX = "py3langid-"
+KEEP_FREE_BYTES = 1 << 30
 
 
 def cached_loader(cache_dir: Path) -> Callable[[], Classifier]:
@@ -37,7 +41,7 @@ def cached_loader(cache_dir: Path) -> Callable[[], Classifier]:
     return lambda: load_identifier(cache_dir).classify
 
 
-def load_identifier(cache_dir: Path) -> Any:
+def load_identifier(cache_dir: Path, *, keep_free: int = KEEP_FREE_BYTES) -> Any:
     """py3langid's `LanguageIdentifier`, from the cached copy when there is a sound one."""
     path = cache_path(cache_dir)
     try:
@@ -45,7 +49,7 @@ def load_identifier(cache_dir: Path) -> Any:
     except (OSError, ValueError, EOFError) as exc:
         log.debug("no usable cached language model at %s (%s): loading py3langid's", path, exc)
         arrays = _packaged_arrays()
-        _write(path, arrays)
+        _write(path, arrays, keep_free)
     return _identifier(arrays)
 
 
@@ -82,13 +86,17 @@ def _read(path: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def _write(path: Path, arrays: dict[str, np.ndarray], keep_free: int) -> None:
     """Write the copy whole or not at all: another process may be reading or writing it."""
     import numpy as np
 
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    size = sum(array.nbytes for array in arrays.values())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if shutil.disk_usage(path.parent).free < size + keep_free:
+            log.debug("not keeping the language model in %s: the disk is nearly full", path.parent)
+            return
         with partial.open("wb") as file:
             for name in _ARRAYS:
                 np.save(file, arrays[name], allow_pickle=False)
