@@ -22,7 +22,12 @@ from scrubwatch.model import (
 from scrubwatch.store import schema as t
 from scrubwatch.store.alerts import StoreAlerts
 from scrubwatch.store.archive_watch import StoreArchiveWatches
-from scrubwatch.store.engine import create_db_engine, migrate, reading_engine
+from scrubwatch.store.engine import (
+    create_db_engine,
+    dispose_for_good,
+    migrate,
+    reading_engine,
+)
 from scrubwatch.store.history import StoreHistory
 from scrubwatch.store.outages import StoreOutages
 from scrubwatch.store.pacing import PostgresPacing
@@ -67,7 +72,7 @@ class SqlStore(
         return cls(engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        dispose_for_good(self.engine)
 
     def shared_pacing(self) -> PostgresPacing:
         """Per-host request spacing booked in this PostgreSQL database (ValueError on SQLite)."""
