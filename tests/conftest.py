@@ -22,6 +22,17 @@ from scrubwatch.store import SqlStore
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache directory, for the whole run and the processes tests start: a
+    temporary one, so no test writes to the real one (the language model's copy is made
+    once and shared)."""
+    cache = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(cache))
+        yield cache
+
+
 @pytest.fixture(autouse=True)
 def loop_guard() -> Iterator[LoopGuard]:
     """Fails any test during which scrubwatch code sent a query from a running event loop
@@ -88,7 +99,6 @@ class Cli:
 def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the user's real config and environment out of tests."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for key in list(os.environ):
         if key.startswith("SCRUBWATCH_"):
             monkeypatch.delenv(key)
