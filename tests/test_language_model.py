@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import py3langid
 import pytest
 
 from scrubwatch import language_model
+from scrubwatch.extract import language
 from scrubwatch.language_model import cache_path, load_identifier
 
 TEXTS = (
@@ -59,6 +61,29 @@ def test_a_damaged_copy_is_replaced(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes() + b"junk")
     assert load_identifier(tmp_path).classify(TEXTS[2])[0] == "fr"
     assert path.stat().st_size == whole
+
+
+def test_a_copy_whose_arrays_do_not_fit_together_is_replaced(tmp_path: Path) -> None:
+    load_identifier(tmp_path)
+    path = cache_path(tmp_path)
+    whole = path.stat().st_size
+    with path.open("rb") as file:
+        arrays = [np.load(file) for _ in range(6)]
+    arrays[-1] = arrays[-1][:-10]  # one output slot per automaton state no longer holds
+    with path.open("wb") as file:
+        for array in arrays:
+            np.save(file, array)
+    assert load_identifier(tmp_path).classify(TEXTS[5])[0] == "zh"
+    assert path.stat().st_size == whole
+
+
+def test_a_loader_that_fails_leaves_py3langids_own(caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> language.Classifier:
+        raise MemoryError("no room for the model")
+
+    classify = language.load(broken)
+    assert classify(TEXTS[1]) == py3langid.classify(TEXTS[1])
+    assert "using py3langid's own" in caplog.text
 
 
 def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path: Path) -> None:

@@ -83,7 +83,23 @@ def _read(path: Path) -> dict[str, np.ndarray]:
         arrays = {name: np.load(file, allow_pickle=False) for name in _ARRAYS}
         if file.read(1):
             raise ValueError("trailing bytes after the model's arrays")
+    _check_shapes(arrays)
     return arrays
+
+
+def _check_shapes(arrays: dict[str, np.ndarray]) -> None:
+    """The arrays fit together as py3langid uses them (a copy from another layout does not)."""
+    ptc, pc, classes = arrays["ptc"], arrays["pc"], arrays["classes"]
+    rows, states = arrays["nextmove"], arrays["nextmove_row"]
+    fits = (
+        ptc.ndim == 2
+        and ptc.shape[1] == len(pc) == len(classes)
+        and len(states) == len(arrays["out_feat"])
+        and rows.size % 256 == 0
+        and (not states.size or int(states.max()) < rows.size // 256)
+    )
+    if not fits:
+        raise ValueError("the cached model's arrays do not fit together")
 
 
 def _write(path: Path, arrays: dict[str, np.ndarray], keep_free: int) -> None:

@@ -9,11 +9,13 @@ user's cache); without one, py3langid loads its own. Either way the answers are 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 Classifier = Callable[[str], tuple[str, float]]
 
+log = logging.getLogger(__name__)
 _loader: Callable[[], Classifier] | None = None
 _classifier: Classifier | None = None
 _lock = threading.Lock()
@@ -31,9 +33,22 @@ def classify(text: str) -> str:
     if _classifier is None:
         with _lock:
             if _classifier is None:
-                _classifier = (_loader or _packaged)()
+                _classifier = load(_loader)
     code, _score = _classifier(text)
     return str(code)
+
+
+def load(loader: Callable[[], Classifier] | None) -> Classifier:
+    """The classifier from `loader`, or py3langid's own when there is none or it fails: a
+    quicker load is never worth losing the language."""
+    if loader is not None:
+        try:
+            return loader()
+        except Exception:
+            log.warning(
+                "could not load the language model quickly; using py3langid's own", exc_info=True
+            )
+    return _packaged()
 
 
 def _packaged() -> Classifier:
