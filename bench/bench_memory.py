@@ -1,11 +1,11 @@
 """Peak memory of watching: `scrubwatch run` over N articles (SQLite), and one
 `scrubwatch worker` with its scheduler (`run --scheduler-only`) over the same on PostgreSQL.
 
-The outlet is bench_recheck's (chrome that churns on every visit, in this process). Each
-command runs as a real process until every article has been checked once; its peak RSS
-(VmHWM in /proc, the kernel's high-water mark) and those of its child processes (the
-page-analysis worker) are read every half second while it runs, since a child's figure
-goes with it when it exits. A command that has not checked every article after ten
+The outlet is bench_recheck's (chrome that churns on every visit, served from a process of
+its own). Each command runs as a real process until every article has been checked once;
+its peak RSS (VmHWM in /proc, the kernel's high-water mark) and those of its child
+processes (the page-analysis worker) are read every half second while it runs, since a
+child's figure goes with it when it exits. A command that has not checked every article after ten
 minutes is stopped and its peaks reported with how far it got.
 
 Usage: .venv/bin/python bench/bench_memory.py [N] [--db URL]   (default 10000 articles;
@@ -182,14 +182,15 @@ def main() -> None:
     parser.add_argument("--db", default=POSTGRES, help="PostgreSQL for the worker")
     args = parser.parse_args()
     outlet = Outlet(args.count)
-    server = serve(outlet)
-    base = outlet.base = f"http://127.0.0.1:{server.server_address[1]}"
+    server = serve(outlet)  # a process of its own; sets outlet.base
+    base = outlet.base
     print("| what | process | peak RSS MB |")
     print("|---|---|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         measure_run(base, args.count, Path(tmp))
         measure_worker(base, args.count, Path(tmp), args.db)
-    server.shutdown()
+    server.terminate()
+    server.join()
 
 
 if __name__ == "__main__":
