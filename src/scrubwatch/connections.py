@@ -42,10 +42,10 @@ def pooled_transport(
 
 
 class QuickBackend(httpcore.AsyncNetworkBackend):
-    """A network backend (anyio's, or `inner`) whose streams are `_QuickStream`s."""
+    """anyio's network backend, whose streams are `_QuickStream`s."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self._inner = inner or httpcore.AnyIOBackend()
+    def __init__(self) -> None:
+        self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
