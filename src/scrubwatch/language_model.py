@@ -19,14 +19,14 @@ import os
 import shutil
 import tempfile
 from array import array
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrubwatch import config
+from scrubwatch.extract import language
+
 if TYPE_CHECKING:
     import numpy as np
-
-    from scrubwatch.extract.language import Classifier
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,11 @@ _PREFIX = "py3langid-"
 KEEP_FREE_BYTES = 1 << 30
 
 
-def cached_loader(cache_dir: Path) -> Callable[[], Classifier]:
-    """A loader for `extract.language.use_loader` that keeps the model in `cache_dir`."""
-    return lambda: load_identifier(cache_dir).classify
+def use_user_cache() -> None:
+    """Have `extract.language` load the model through the user's cache when a text first
+    needs it (every command and every analysis worker start with this)."""
+    folder = config.cache_dir()
+    language.use_loader(lambda: load_identifier(folder).classify)
 
 
 def load_identifier(cache_dir: Path, *, keep_free: int = KEEP_FREE_BYTES) -> Any:

@@ -15,10 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from scrubwatch.config import Settings, cache_dir, load_settings
+from scrubwatch.config import Settings, load_settings
 from scrubwatch.errors import ScrubwatchError, UsageError
-from scrubwatch.extract import language
-from scrubwatch.language_model import cached_loader
+from scrubwatch.language_model import use_user_cache
 
 app = typer.Typer(
     name="scrubwatch",
@@ -57,13 +56,7 @@ def _global_options(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     ctx.obj = load_settings({"db": db, "data_dir": data_dir, "debug": debug}, config_file=config)
-    quick_language_model()
-
-
-def quick_language_model() -> None:
-    """Let the language classifier load from the user's cache (`scrubwatch.language_model`)
-    when a command first needs it: half a second less for every command that detects one."""
-    language.use_loader(cached_loader(cache_dir()))
+    use_user_cache()  # half a second less for every command that detects a language
 
 
 def settings_of(ctx: typer.Context) -> Settings:

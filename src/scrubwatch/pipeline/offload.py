@@ -31,9 +31,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from scrubwatch.config import cache_dir
-from scrubwatch.extract import language
-from scrubwatch.language_model import cached_loader
+from scrubwatch.language_model import use_user_cache
 from scrubwatch.pipeline.analysis import Analysis, Page, analyse
 
 log = logging.getLogger(__name__)
@@ -237,7 +235,7 @@ def _serve() -> None:
         sys.path[:] = _read_blocking(requests)
         level, task = _read_blocking(requests)
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        language.use_loader(cached_loader(cache_dir()))
+        use_user_cache()
         answers.write(_frame("ready"))
         answers.flush()
         while True:
