@@ -46,6 +46,20 @@ def _get(url: str, previous: Document | None = None) -> Page:
     return Page(status, url, url, body, content_type, previous=previous)
 
 
+def _in_one_worker(pages: list[Page]) -> list[Analysis]:
+    """The pages analysed in turn by one worker process."""
+
+    async def in_worker() -> list[Analysis]:
+        pool = AnalysisPool(1)
+        try:
+            await pool.wait_ready()
+            return [await pool.analyse(page) for page in pages]
+        finally:
+            await pool.close()
+
+    return asyncio.run(in_worker())
+
+
 def test_a_worker_gives_the_verdicts_the_processing_thread_gives(outlet: FakeOutlet) -> None:
     article = outlet.publish("aliyev-beijing", TITLE, PARAGRAPHS, byline=BYLINE)
     fresh = _get(article)
@@ -59,16 +73,8 @@ def test_a_worker_gives_the_verdicts_the_processing_thread_gives(outlet: FakeOut
         _get(outlet.base_url + "/robots.txt"),  # not a page
     ]
 
-    async def in_worker() -> list[Analysis]:
-        pool = AnalysisPool(1)
-        try:
-            await pool.wait_ready()
-            return [await pool.analyse(page) for page in pages]
-        finally:
-            await pool.close()
-
     here = [analyse(page) for page in pages]
-    assert asyncio.run(in_worker()) == here
+    assert _in_one_worker(pages) == here
     usable, soft, missing, text = here
     assert usable.document is not None and usable.document.title == TITLE and usable.hint
     assert soft.gone is not None and soft.gone[0] == DeletionKind.SOFT_404
@@ -85,15 +91,7 @@ def test_a_worker_keeps_the_language_model_in_the_user_cache(
     url = "http://127.0.0.1:9/bericht"
     page = Page(200, url, url, body.encode(), "text/html; charset=utf-8")
 
-    async def in_worker() -> Analysis:
-        pool = AnalysisPool(1)
-        try:
-            await pool.wait_ready()
-            return await pool.analyse(page)
-        finally:
-            await pool.close()
-
-    analysis = asyncio.run(in_worker())
+    [analysis] = _in_one_worker([page])
     assert analysis.document is not None and analysis.document.language == "de"
     assert len(list((tmp_path / "cache").glob("scrubwatch/py3langid-*.npy"))) == 1
 
